@@ -1,0 +1,53 @@
+// Vitrine front-end glue: theme toggle, toasts, CSRF for htmx. No inline scripts (CSP).
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function toggleTheme() {
+    var root = document.documentElement;
+    var next = root.getAttribute("data-bs-theme") === "dark" ? "light" : "dark";
+    root.setAttribute("data-bs-theme", next);
+    try { localStorage.setItem("vitrine-theme", next); } catch (e) { /* private mode */ }
+  }
+
+  function showToasts(root) {
+    if (!window.bootstrap) return;
+    (root || document).querySelectorAll(".toast[data-autoshow]").forEach(function (el) {
+      el.removeAttribute("data-autoshow");
+      var toast = bootstrap.Toast.getOrCreateInstance(el, { delay: 6000 });
+      el.addEventListener("hidden.bs.toast", function () { el.remove(); });
+      toast.show();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#theme-toggle")) toggleTheme();
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  // Any fragment (including out-of-band toasts) may carry toasts to show.
+  document.addEventListener("htmx:load", function (event) { showToasts(event.target); });
+  document.addEventListener("DOMContentLoaded", function () { showToasts(document); });
+
+  // Network failures (server down, offline) deserve a message too.
+  document.addEventListener("htmx:sendError", function () {
+    var container = document.getElementById("toasts");
+    if (!container) return;
+    var el = document.createElement("div");
+    el.className = "toast text-bg-danger border-0";
+    el.setAttribute("role", "alert");
+    el.setAttribute("data-autoshow", "");
+    el.innerHTML = '<div class="toast-body">Sem conexão com o servidor. Verifique a rede e tente de novo.</div>';
+    container.appendChild(el);
+    showToasts(container);
+  });
+
+  window.Vitrine = { csrfToken: csrfToken, showToasts: showToasts };
+})();

@@ -1,0 +1,13 @@
+"""Tasks used by the job tests: visible, non-idempotent effects on a tenant's name."""
+
+from webapp.core.tenancy import Tenant
+from webapp.extensions import db
+
+
+def append_mark(tenant_id: int, mark: str = "!") -> None:
+    tenant = db.session.get(Tenant, tenant_id)
+    tenant.name = tenant.name + mark
+
+
+def explode(tenant_id: int) -> None:
+    raise RuntimeError("tarefa falhou de propósito")

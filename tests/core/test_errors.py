@@ -1,0 +1,87 @@
+"""Unhandled errors: logged in their own transaction, answered with the same error id."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import TEST_REDIS_URL, in_tenant, sign_in
+from webapp import create_app
+from webapp.config import settings_for_tests as _settings_for_tests
+from webapp.core.errors import ErrorLog, scrub
+from webapp.core.uow import unit_of_work
+from webapp.extensions import db
+from webapp.identity.models import User
+
+
+@pytest.fixture
+def failing_app(app):
+    """A second app on the same database with routes that fail after writing."""
+    other = create_app(_settings_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], TEST_REDIS_URL))
+
+    @other.route("/explode", methods=["GET", "POST"])
+    def explode():
+        from flask_login import current_user
+
+        with unit_of_work(current_user):
+            db.session.get(User, current_user.id).name = "Não pode ficar"
+            db.session.flush()
+            raise RuntimeError("falha com password=hunter2 no meio")
+
+    return other
+
+
+def error_rows(app) -> list[ErrorLog]:
+    with in_tenant(app):
+        rows = list(db.session.scalars(select(ErrorLog)))
+        db.session.expunge_all()
+    return rows
+
+
+def test_exception_is_logged_although_the_request_rolled_back(failing_app, app, tenant):
+    client = sign_in(failing_app.test_client(), tenant)
+    response = client.get("/explode")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    shown = re.search(r'data-testid="error-id">([0-9A-F]{12})<', html).group(1)
+    rows = error_rows(app)
+    [row] = rows
+    assert row.id == shown
+    assert row.exception_type == "builtins.RuntimeError"
+    assert row.path == "/explode" and row.method == "GET"
+    assert row.tenant_id == tenant.tenant_id and row.user_id == tenant.id
+    assert "hunter2" not in row.message and "hunter2" not in row.traceback
+    with in_tenant(app, tenant.tenant_id):
+        assert db.session.get(User, tenant.id).name == "Admin Teste"
+
+
+def test_htmx_request_gets_a_toast(failing_app, tenant):
+    client = sign_in(failing_app.test_client(), tenant)
+    response = client.post("/explode", headers={"HX-Request": "true"})
+    assert response.status_code == 500
+    assert response.headers["HX-Retarget"] == "#toasts"
+    assert "toast" in response.get_data(as_text=True)
+
+
+def test_not_found_and_method_not_allowed_pages(login_as):
+    client = login_as("admin")
+    missing = client.get("/nao-existe")
+    assert missing.status_code == 404 and "Página não encontrada" in missing.get_data(as_text=True)
+    wrong = client.get("/logout")
+    assert wrong.status_code == 405 and "Método não permitido" in wrong.get_data(as_text=True)
+
+
+def test_api_errors_use_the_contract_format(client):
+    response = client.get("/api/v1/nada")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"
+    assert set(response.get_json()) == {"error", "message", "details"}
+
+
+def test_scrub_removes_credentials():
+    text = "password=abc senha: 'xyz' Authorization: Bearer eyJabc.def token=123"
+    cleaned = scrub(text)
+    for secret in ("abc", "xyz", "eyJabc", "123"):
+        assert secret not in cleaned

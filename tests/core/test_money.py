@@ -1,0 +1,31 @@
+from decimal import Decimal
+
+import pytest
+
+from webapp.core.money import InvalidMoney, format_brl, parse_money, to_api
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1.234,56", "1234.56"),
+        ("R$ 10,5", "10.50"),
+        ("99.99", "99.99"),
+        ("0,005", "0.01"),
+        (7, "7.00"),
+    ],
+)
+def test_parse_money(raw, expected):
+    assert parse_money(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "NaN", "Infinity", 1.5, None])
+def test_parse_money_refuses_garbage(raw):
+    with pytest.raises(InvalidMoney):
+        parse_money(raw)
+
+
+def test_format_brl():
+    assert format_brl(Decimal("1234567.8")) == "R$ 1.234.567,80"
+    assert format_brl(Decimal("-3.456")) == "-R$ 3,46"
+    assert to_api(Decimal("5")) == "5.00"

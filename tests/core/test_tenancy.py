@@ -1,0 +1,63 @@
+"""Automatic tenant scoping of ORM queries and new rows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from tests.conftest import in_tenant
+from webapp.core.tenancy import TenantNotSet
+from webapp.extensions import db
+from webapp.identity.models import User
+
+
+def test_queries_only_see_the_current_tenant(app, make_tenant, make_user):
+    a = make_tenant("Loja A")
+    b = make_tenant("Loja B")
+    make_user(a.tenant_id)
+    make_user(b.tenant_id)
+    with in_tenant(app, a.tenant_id):
+        users = db.session.scalars(select(User)).all()
+        assert {u.tenant_id for u in users} == {a.tenant_id}
+        assert len(users) == 2
+        assert (
+            db.session.get(User, b.id) is None
+            or db.session.get(User, b.id).tenant_id == a.tenant_id
+        )
+        assert db.session.scalar(select(func.count(User.id))) == 2
+        assert db.session.scalars(select(User).where(User.id == b.id)).first() is None
+
+
+def test_bulk_update_cannot_reach_another_tenant(app, make_tenant):
+    a = make_tenant("Loja A")
+    b = make_tenant("Loja B")
+    with in_tenant(app, a.tenant_id):
+        db.session.execute(update(User).values(name="Renomeado"))
+        db.session.commit()
+    with in_tenant(app, b.tenant_id):
+        assert db.session.scalars(select(User)).one().name == "Admin Teste"
+
+
+def test_query_without_tenant_is_refused(app, tenant):
+    with app.app_context(), pytest.raises(TenantNotSet):
+        db.session.scalars(select(User)).all()
+
+
+def test_new_rows_get_the_current_tenant(app, tenant):
+    with in_tenant(app, tenant.tenant_id):
+        user = User(email="novo@teste.com.br", name="Novo", password_hash="x")
+        db.session.add(user)
+        db.session.commit()
+        assert user.tenant_id == tenant.tenant_id
+
+
+def test_writing_a_row_for_another_tenant_is_refused(app, make_tenant):
+    a = make_tenant("Loja A")
+    b = make_tenant("Loja B")
+    with in_tenant(app, a.tenant_id):
+        db.session.add(
+            User(email="x@teste.com.br", name="X", password_hash="x", tenant_id=b.tenant_id)
+        )
+        with pytest.raises(TenantNotSet):
+            db.session.flush()
+        db.session.rollback()

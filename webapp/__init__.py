@@ -1,0 +1,87 @@
+"""Vitrine: back-office for Brazilian retail with a built-in wallet."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from webapp.config import PROJECT_ROOT, Config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(Config())
+    app.config.update(overrides or {})
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from webapp.core.errors import register_error_handlers
+    from webapp.core.requests import install_request_hooks
+    from webapp.core.templating import install_template_helpers
+
+    install_request_hooks(app)
+    register_error_handlers(app)
+    install_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp.extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    import webapp.models  # noqa: F401  every model, so metadata and migrations see them all
+    from webapp.identity.auth import configure_login
+
+    configure_login(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.api import init_api
+    from webapp.identity import bp as identity_bp
+    from webapp.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(identity_bp)
+    init_api(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from webapp.cli import seed_demo_command, tenant_cli
+    from webapp.core.jobs import worker_command
+
+    app.cli.add_command(tenant_cli)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(worker_command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite only: enforce foreign keys, let readers and one writer overlap, wait on locks.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

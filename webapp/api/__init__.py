@@ -1,0 +1,49 @@
+"""JSON API v1: flask-smorest resources over the same services the web routes use.
+
+flask-smorest was picked because one set of marshmallow schemas both validates requests
+(webargs) and generates the OpenAPI 3 document, and its MethodView resources keep the
+API layer thin.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from webapp.identity.decorators import mark_public_endpoint
+
+
+class VitrineApi(Api):
+    def _register_error_handlers(self):
+        """Errors are answered by webapp.core.errors, in the API contract's format."""
+
+
+api = VitrineApi()
+
+API_PREFIX = "/api/v1"
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Vitrine API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api.init_app(
+        app,
+        spec_kwargs={
+            "servers": [{"url": "/"}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    from webapp.api import auth
+
+    api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
+    mark_public_endpoint(app, "api-docs.openapi_json")

@@ -1,0 +1,44 @@
+"""Flask CLI commands (SPEC 9): tenants and demo data. ``flask worker`` lives in core.jobs."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from webapp.core.domain import DomainError
+from webapp.demo import DEMO_LOGINS, database_is_empty, seed_demo
+from webapp.identity import services as identity
+
+
+@click.group("tenant")
+def tenant_cli() -> None:
+    """Empresas (tenants)."""
+
+
+@tenant_cli.command("create")
+@click.option("--name", required=True, help="Nome da empresa.")
+@click.option("--admin-email", required=True)
+@click.option("--admin-password", required=True)
+@click.option("--admin-name", default="Administrador", show_default=True)
+@with_appcontext
+def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: str) -> None:
+    """Create a tenant and its first admin."""
+    try:
+        admin = identity.create_tenant(name, admin_email, admin_password, admin_name)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Empresa {name!r} criada (id {admin.tenant_id}); admin: {admin.email}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Só popula se o banco não tiver nenhuma empresa.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Realistic pt-BR demo data; prints the demo logins."""
+    if if_empty and not database_is_empty():
+        click.echo("Banco já tem dados; demo não recriada.")
+    else:
+        seed_demo(echo=click.echo)
+    click.echo("Logins de demonstração:")
+    for role, email, password in DEMO_LOGINS:
+        click.echo(f"  {role:<13} {email} / {password}")

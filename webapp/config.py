@@ -1,0 +1,102 @@
+"""Settings from the environment.
+
+With no settings at all the app runs on the embedded default: a SQLite file under
+``instance/`` and background jobs executed in-process. ``DATABASE_URL`` (PostgreSQL via
+psycopg 3) and ``REDIS_URL`` switch to the real services.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the ``postgresql://`` form hosting providers give and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _embedded_secret_key() -> str:
+    # The embedded default must keep sessions valid across restarts without any setup,
+    # so a random key is generated once and kept in instance/.
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    value = (os.environ.get(name) or "").strip()
+    return int(value) if value else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings read once when the app is created."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'vitrine.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalize_database_url(database_url)
+        if not env.get("SECRET_KEY") and env.get("DATABASE_URL"):
+            # Several processes on several machines must share one key, or sessions, CSRF
+            # tokens and JWTs signed by one process fail on the next.
+            raise RuntimeError("SECRET_KEY must be set when DATABASE_URL is set")
+        self.SECRET_KEY = env.get("SECRET_KEY") or _embedded_secret_key()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        # Without Redis, outbox jobs run in the same process right after commit.
+        self.JOBS_INLINE = self.REDIS_URL is None
+        self.RQ_QUEUE = env.get("RQ_QUEUE", "vitrine")
+        self.OUTBOX_RELAY_INTERVAL = _int("OUTBOX_RELAY_INTERVAL", 10)
+        self.OUTBOX_STALE_AFTER = _int("OUTBOX_STALE_AFTER", 300)
+        self.EXPORT_DIR = env.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
+
+        https = _bool("HTTPS", False)
+        self.PREFERRED_URL_SCHEME = "https" if https else "http"
+        self.SESSION_COOKIE_NAME = "vitrine_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
+        self.SESSION_LIFETIME = timedelta(hours=_int("SESSION_LIFETIME_HOURS", 12))
+        # CSRF is checked by our own before_request so bearer-token API calls can skip it.
+        self.WTF_CSRF_CHECK_DEFAULT = False
+        self.WTF_CSRF_TIME_LIMIT = None
+
+        self.JWT_ACCESS_TTL = timedelta(minutes=_int("JWT_ACCESS_MINUTES", 15))
+        self.JWT_REFRESH_TTL = timedelta(days=_int("JWT_REFRESH_DAYS", 7))
+        self.TIMEZONE = env.get("TIMEZONE") or "America/Sao_Paulo"
+        self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto trusted).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+
+def settings_for_tests(database_url: str, redis_url: str | None) -> dict:
+    """Settings the test suite applies on top of :class:`Config`."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "REDIS_URL": redis_url,
+        "JOBS_INLINE": redis_url is None,
+        "RQ_QUEUE": f"vitrine-test-{os.getpid()}",
+    }

@@ -1,0 +1,46 @@
+"""Page-or-partial rendering and out-of-band helpers for htmx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, make_response, render_template, request
+
+
+def wants_partial() -> bool:
+    """An htmx request that is not a history restore (which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def render(page: str, partial: str, status: int = 200, **context: Any) -> Response:
+    """Render the full ``page`` or only its ``partial`` for htmx, varying on HX-Request."""
+    template = partial if wants_partial() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_partials(*templates: tuple[str, dict[str, Any]], status: int = 200) -> Response:
+    """Concatenate several partials (main swap first, then ``hx-swap-oob`` fragments)."""
+    html = "".join(render_template(name, **ctx) for name, ctx in templates)
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def trigger(response: Response, event: str, detail: Any = None) -> Response:
+    """Add an ``HX-Trigger`` event, keeping any already set on the response."""
+    existing = response.headers.get("HX-Trigger")
+    events: dict[str, Any] = json.loads(existing) if existing else {}
+    events[event] = detail if detail is not None else True
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def redirect_htmx(url: str) -> Response:
+    """Full navigation after an htmx request (e.g. after a successful form post)."""
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = url
+    return response

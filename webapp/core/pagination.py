@@ -1,0 +1,62 @@
+"""Offset pagination for lists and the API's ``pagination`` object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int | None  # None when the count was skipped (infinite scroll)
+
+    @property
+    def pages(self) -> int:
+        if not self.total:
+            return 1
+        return (self.total + self.per_page - 1) // self.per_page
+
+    @property
+    def has_next(self) -> bool:
+        if self.total is None:
+            return len(self.items) == self.per_page
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    def as_api(self) -> dict[str, Any]:
+        return {"page": self.page, "per_page": self.per_page, "total": self.total or 0}
+
+
+def clamp(page: Any, per_page: Any, default_per_page: int = 25) -> tuple[int, int]:
+    """Read page numbers from user input without ever failing."""
+    try:
+        page_number = max(1, int(page))
+    except (TypeError, ValueError):
+        page_number = 1
+    try:
+        size = min(MAX_PER_PAGE, max(1, int(per_page)))
+    except (TypeError, ValueError):
+        size = default_per_page
+    return page_number, size
+
+
+def paginate(session: Session, query: Select, page: int, per_page: int, count: bool = True) -> Page:
+    """Run ``query`` for one page; ``count=False`` skips COUNT(*) for infinite scroll."""
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    total = None
+    if count:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,0 +1,39 @@
+"""Jinja filters and globals: pt-BR money, dates in America/Sao_Paulo, navigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from webapp.core.money import format_brl
+
+
+def local_time(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def format_datetime(value: datetime | None) -> str:
+    return local_time(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def endpoint_exists(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def install_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["brl"] = format_brl
+    app.jinja_env.filters["datetime_br"] = format_datetime
+    app.jinja_env.filters["date_br"] = format_date
+    app.jinja_env.globals["endpoint_exists"] = endpoint_exists
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,40 @@
+"""Demo data for ``flask seed-demo``: a demo company with its people (later: catalog, sales)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from webapp.core.context import system_context, tenant_context
+from webapp.core.tenancy import Tenant
+from webapp.extensions import db
+from webapp.identity import services as identity
+from webapp.identity.models import Role
+
+DEMO_TENANT = "Loja Demonstração"
+DEMO_PASSWORD = "vitrine123"
+DEMO_ADMIN = "admin@vitrine.demo"
+DEMO_SELLER = "vendedor@vitrine.demo"
+DEMO_LOGINS = [
+    ("Administrador", DEMO_ADMIN, DEMO_PASSWORD),
+    ("Vendedor", DEMO_SELLER, DEMO_PASSWORD),
+]
+
+
+def database_is_empty() -> bool:
+    with system_context():
+        return not db.session.scalar(select(func.count()).select_from(Tenant))
+
+
+def seed_demo(echo: Callable[[str], None] = print) -> int:
+    """Create the demo tenant with an admin and a seller (idempotent). Returns the tenant id."""
+    existing = identity.find_user_by_email(DEMO_ADMIN)
+    if existing is not None:
+        echo("Empresa de demonstração já existe.")
+        return existing.tenant_id
+    admin = identity.create_tenant(DEMO_TENANT, DEMO_ADMIN, DEMO_PASSWORD, "Ana Administradora")
+    with tenant_context(admin.tenant_id):
+        identity.create_user(admin, DEMO_SELLER, "Vitor Vendedor", Role.SELLER, DEMO_PASSWORD)
+    echo(f"Empresa de demonstração criada: {DEMO_TENANT}")
+    return admin.tenant_id

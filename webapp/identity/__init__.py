@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("identity", __name__)
+
+from webapp.identity import routes  # noqa: E402,F401

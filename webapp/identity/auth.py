@@ -1,0 +1,58 @@
+"""How a request is authenticated: session cookie for browsers, bearer token for the API."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, request, url_for
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from webapp.core.errors import api_error, is_api_request
+from webapp.extensions import db
+from webapp.identity import services
+from webapp.identity.models import User
+from webapp.identity.tokens import InvalidToken, decode_access_token
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def user_from_bearer_token(token: str) -> User | None:
+    try:
+        claims = decode_access_token(token)
+    except InvalidToken:
+        return None
+    query = (
+        select(User)
+        .where(User.id == int(claims["sub"]), User.tenant_id == claims.get("tid"))
+        .where(User.active.is_(True))
+        .execution_options(all_tenants=True)
+    )
+    return db.session.scalars(query).first()
+
+
+def configure_login(login_manager: LoginManager) -> None:
+    login_manager.login_view = "identity.login"
+    login_manager.login_message = "Entre para continuar."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_user(session_key: str) -> User | None:
+        return services.load_session_user(session_key)
+
+    @login_manager.request_loader
+    def _load_user_from_request(req) -> User | None:
+        token = bearer_token()
+        return user_from_bearer_token(token) if token else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if is_api_request():
+            return api_error(401, "invalid_token", "Token de acesso ausente, inválido ou expirado.")
+        if request.headers.get("HX-Request") == "true":
+            # A fragment request must not swap the login page into a corner of the screen.
+            return Response("", 401, headers={"HX-Redirect": url_for("identity.login")})
+        return redirect(url_for("identity.login", next=request.full_path.rstrip("?")))

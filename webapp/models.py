@@ -1,0 +1,8 @@
+"""Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
+
+from webapp.core.audit import AuditEntry  # noqa: F401
+from webapp.core.errors import ErrorLog  # noqa: F401
+from webapp.core.jobs import BackgroundJob  # noqa: F401
+from webapp.core.tenancy import Tenant  # noqa: F401
+from webapp.core.uow import OutboxMessage  # noqa: F401
+from webapp.identity.models import User, UserSession  # noqa: F401
