@@ -9,7 +9,7 @@ from webapp.identity import settings as tenant_settings
 from webapp.identity.decorators import admin_required
 from webapp.identity.forms import PasswordResetForm, RoleForm, SettingsForm, UserCreateForm
 from webapp.identity.models import Role
-from webapp.identity.routes import apply_errors
+from webapp.identity.routes import apply_errors, form_status
 
 
 @bp.route("/users")
@@ -21,7 +21,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
 def user_new():
-    form = UserCreateForm()
+    form, status = UserCreateForm(), None
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -32,11 +32,11 @@ def user_new():
                 form.password.data,
             )
         except DomainError as exc:
-            apply_errors(form, exc)
+            status = apply_errors(form, exc)
         else:
             flash(f"Usuário {user.name} criado.", "success")
             return redirect(url_for("identity.users"))
-    return render_template("identity/user_new.html", form=form), 422 if form.errors else 200
+    return render_template("identity/user_new.html", form=form), status or form_status(form)
 
 
 def _edit_page(user, status=200, role_form=None, password_form=None):
@@ -58,16 +58,16 @@ def user_edit(user_id: int):
 @admin_required
 def user_role(user_id: int):
     user = services.get_user(user_id)
-    form = RoleForm()
+    form, status = RoleForm(), None
     if form.validate_on_submit():
         try:
             services.change_role(current_user, user.id, form.role.data)
         except DomainError as exc:
-            apply_errors(form, exc)
+            status = apply_errors(form, exc)
         else:
             flash(f"Perfil de {user.name} alterado para {user.role.label}.", "success")
             return redirect(url_for("identity.user_edit", user_id=user.id))
-    return _edit_page(user, 422 if form.errors else 400, role_form=form)
+    return _edit_page(user, status or form_status(form), role_form=form)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -88,30 +88,30 @@ def user_active(user_id: int):
 @admin_required
 def user_password(user_id: int):
     user = services.get_user(user_id)
-    form = PasswordResetForm()
+    form, status = PasswordResetForm(), None
     if form.validate_on_submit():
         try:
             services.reset_password(current_user, user.id, form.password.data)
         except DomainError as exc:
-            apply_errors(form, exc)
+            status = apply_errors(form, exc)
         else:
             flash(f"Senha de {user.name} redefinida; as sessões dele foram encerradas.", "success")
             return redirect(url_for("identity.user_edit", user_id=user.id))
-    return _edit_page(user, 422, password_form=form)
+    return _edit_page(user, status or form_status(form), password_form=form)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def settings():
     current = tenant_settings.get_settings()
-    form = SettingsForm(obj=current)
+    form, status = SettingsForm(obj=current), None
     if form.validate_on_submit():
         try:
             tenant_settings.update_settings(current_user, **form.values())
         except DomainError as exc:
-            apply_errors(form, exc)
+            status = apply_errors(form, exc)
         else:
             flash("Configurações salvas.", "success")
             return redirect(url_for("identity.settings"))
-    status = 422 if form.errors else 200
-    return render_template("identity/settings.html", form=form, tenant=current_user.tenant), status
+    page = render_template("identity/settings.html", form=form, tenant=current_user.tenant)
+    return page, status or form_status(form)

@@ -2,13 +2,14 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.core.money import InvalidMoney, parse_money
 from webapp.identity.models import Role
 from webapp.identity.passwords import MIN_LENGTH
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
 class LoginForm(FlaskForm):
@@ -70,7 +71,9 @@ class DecimalBrField(StringField):
         if not valuelist:
             return
         raw = (valuelist[0] or "").replace("%", "").strip()
-        self.raw_text = valuelist[0]
+        if not raw:
+            self.data = None  # "required" is the validators' business
+            return
         try:
             self.data = parse_money(raw)
         except InvalidMoney as exc:

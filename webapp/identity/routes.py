@@ -57,6 +57,7 @@ def logout():
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
     form = ProfilePasswordForm()
+    status = None
     if form.validate_on_submit():
         try:
             services.change_own_password(
@@ -66,15 +67,22 @@ def profile():
                 keep_session=current_user.session_key,
             )
         except DomainError as exc:
-            apply_errors(form, exc)
+            status = apply_errors(form, exc)
         else:
             flash("Senha alterada. As outras sessões foram encerradas.", "success")
             return redirect(url_for("identity.profile"))
-    return render_template("identity/profile.html", form=form), 422 if form.errors else 200
+    return render_template("identity/profile.html", form=form), status or form_status(form)
 
 
-def apply_errors(form, exc: DomainError) -> None:
-    """Put a service's field messages next to the form's inputs (the rest on top)."""
+def form_status(form, default: int = 200) -> int:
+    return 422 if form.errors else default
+
+
+def apply_errors(form, exc: DomainError) -> int:
+    """Put a service's field messages next to the form's inputs (the rest on top).
+
+    Returns the HTTP status the page should carry (422 invalid, 409 conflict...).
+    """
     for name, message in (exc.fields or {}).items():
         target = getattr(form, name, None)
         if target is not None:
@@ -83,3 +91,4 @@ def apply_errors(form, exc: DomainError) -> None:
             form.form_errors.append(message)
     if not exc.fields:
         form.form_errors.append(exc.message)
+    return exc.status

@@ -64,15 +64,21 @@ def _ip_key() -> str:
 
 
 def throttle_failed_logins(on_breach: Callable | None = None) -> Callable:
-    """Decorator for a sign-in view: per-account and per-IP limits on failed attempts."""
+    """Decorator for a sign-in view: per-account and per-IP limits on failed attempts.
+
+    The limits are shared (one scope each) by every sign-in view, so failures on /login
+    and on /api/v1/auth/token add up instead of giving an attacker two budgets.
+    """
+    limits = (
+        (_account_key, "LOGIN_THROTTLE_ACCOUNT", "login-account"),
+        (_ip_key, "LOGIN_THROTTLE_IP", "login-ip"),
+    )
 
     def decorator(view):
-        for key_func, setting in (
-            (_account_key, "LOGIN_THROTTLE_ACCOUNT"),
-            (_ip_key, "LOGIN_THROTTLE_IP"),
-        ):
-            view = limiter.limit(
+        for key_func, setting, scope in limits:
+            view = limiter.shared_limit(
                 lambda setting=setting: current_app.config[setting],
+                scope=scope,
                 key_func=key_func,
                 methods=["POST"],
                 deduct_when=_failed,
