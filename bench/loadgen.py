@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import signal
 import threading
 import time
 import uuid
@@ -247,12 +248,19 @@ def execute(plan: HttpPlan | SqlPlan) -> LoadResult:
     return run_closed_loop(plan)
 
 
+def _leave_interrupts_to_the_harness() -> None:
+    # Ctrl-C reaches the whole foreground group; the harness stops the plan and cleans up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class LoadGenerator:
     """A separate process that runs plans, so the harness's own work never skews timings."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_leave_interrupts_to_the_harness
+        )
 
     def run(self, plan: HttpPlan | SqlPlan) -> LoadResult:
         return self._executor.submit(execute, plan).result()

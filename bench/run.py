@@ -53,7 +53,7 @@ class Scale:
 
 PRESETS = {
     "default": Scale(200_000, 20_000, 1_000_000, duration_s=20, warmup_s=2, drain_jobs=10_000),
-    "quick": Scale(2_000, 300, 10_000, duration_s=3, warmup_s=0.5, drain_jobs=200),
+    "quick": Scale(2_000, 300, 10_000, duration_s=2, warmup_s=0.5, drain_jobs=200),
 }
 
 
@@ -320,7 +320,9 @@ def _raise_interrupt(signum, _frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Explicit, so cleanup also runs when started with SIGINT ignored (a background job).
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
     admin_url, db_url = stack.database_urls(args.database_url)
     env = stack.app_environment(db_url)
     os.environ.update(env)  # the in-process app (route discovery) reads the same settings
@@ -425,4 +427,8 @@ def report(args, figures: RunFigures, seeded: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        echo("interrupted: every process stopped, results not written")
+        sys.exit(130)
