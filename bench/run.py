@@ -133,7 +133,7 @@ def resolve_paths(app, scenarios: list[Scenario]) -> dict[str, str | None]:
     """Each scenario's URL template, or None when its route is not in the app (n/a)."""
     from flask import url_for
     from werkzeug.exceptions import MethodNotAllowed, NotFound
-    from werkzeug.routing import RequestRedirect
+    from werkzeug.routing import BuildError, RequestRedirect
 
     adapter = app.url_map.bind("localhost")
     paths: dict[str, str | None] = {}
@@ -143,7 +143,10 @@ def resolve_paths(app, scenarios: list[Scenario]) -> dict[str, str | None]:
                 paths[s.name] = None
                 continue
             with app.test_request_context():
-                paths[s.name] = url_for(s.endpoint)
+                try:
+                    paths[s.name] = url_for(s.endpoint)
+                except BuildError as exc:  # a page that needs ids: declare it with a path
+                    raise SystemExit(f"{s.name}: {s.endpoint} needs arguments, use path=") from exc
             continue
         try:
             adapter.match(s.route_probe().split("?")[0], method=s.method)
