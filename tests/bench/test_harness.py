@@ -131,3 +131,15 @@ def test_baseline_page_exists_only_with_bench_endpoints(app, database_url, clien
     assert response.status_code == 200
     assert "Loja Teste" in response.text
     assert "acrescentada durante a requisição" in response.text
+
+
+def test_a_later_run_keeps_the_hand_written_fixes_section():
+    from bench.report import RunInfo, render
+
+    info = RunInfo("2026-01-01", "abc1234", 2, 4, "quick", 2, 20, "demo")
+    figures = RunFigures(measurements=[_m("health", "rate", 3.0, rate=20)])
+    first = render(info, figures, evaluate(figures))
+    edited = first.replace("(none noted yet", "Added an index on orders(tenant_id) (none noted yet")
+    again = render(info, figures, evaluate(figures), previous=edited)
+    assert "Added an index on orders(tenant_id)" in again
+    assert again.rstrip().splitlines()[-1] == "goals: 1 met of 1"
