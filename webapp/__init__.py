@@ -65,6 +65,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(identity_bp)
     init_api(app)
+    if app.config.get("BENCH_ENDPOINTS"):
+        from webapp.bench_routes import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def _register_cli(app: Flask) -> None:
