@@ -88,3 +88,21 @@ def test_modules_register_their_own_labels_and_formats():
     assert presenters.record_label("gadgets", "1") == "Aparelho #1"
     assert presenters.actor_label(None, None) == "Sistema"
     assert presenters.actor_label(5, None) == "Usuário #5 (removido)"
+
+
+def test_a_detail_page_renders_a_history_tab_with_one_include(app, tenant, change_user):
+    from flask import render_template_string
+
+    for n in range(21):
+        change_user(tenant, actor=tenant, name=f"Nome {n:02d}")
+    with in_tenant(app, tenant.tenant_id), app.test_request_context("/clientes/1"):
+        history = services.history_for("users", tenant.id)
+        html = render_template_string('{% include "audit/_entries.html" %}', history=history)
+        empty = services.history_for("customers", 999)
+        nothing = render_template_string('{% include "audit/_entries.html" %}', history=empty)
+    assert html.count('data-testid="audit-entry"') == 20
+    assert "<ins>Nome 20</ins>" in html
+    # Without an admin (or a more_url from the page) the tab shows the latest entries only.
+    assert "Mostrando as 20 alterações mais recentes de 22." in html
+    assert 'data-testid="audit-more"' not in html
+    assert "Nenhuma alteração registrada" in nothing

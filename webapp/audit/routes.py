@@ -6,7 +6,7 @@ from flask_login import current_user
 from webapp.audit import bp, labels, presenters, services
 from webapp.audit.forms import HistoryFilters
 from webapp.core.domain import ValidationFailed
-from webapp.core.htmx import render, wants_partial
+from webapp.core.htmx import render, render_partials, wants_partial
 from webapp.identity.decorators import admin_required
 
 
@@ -22,7 +22,7 @@ def history():
     status = 422 if errors else 200
     if found is not None and found.page > 1 and wants_partial():
         # Infinite scroll: the next rows only (a page-2 link without JS gets the whole page).
-        return render("audit/history.html", "audit/_rows.html", history=found, filters=filters)
+        return render_partials(("audit/_rows.html", {"history": found, "filters": filters}))
     context = {"history": found, "filters": filters, "errors": errors}
     if not wants_partial():
         context |= {"tables": services.audited_tables(), "users": services.tenant_users()}
@@ -36,7 +36,7 @@ def record_history(table_name: str, record_id: str):
     if not wants_partial():
         return redirect(url_for(".history", table=table_name, record_id=record_id))
     found = services.history_for(table_name, record_id, page=request.args.get("page"))
-    return render("audit/_record_rows.html", "audit/_record_rows.html", history=found)
+    return render_partials(("audit/_record_rows.html", {"history": found}))
 
 
 @bp.get("/errors")
