@@ -65,11 +65,7 @@ def upgrade():
         batch_op.add_column(sa.Column('token_version', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('credentials_changed_at', sa.DateTime(timezone=True), nullable=True))
 
-    # Tenants created before this migration get their settings row with the defaults.
-    op.execute(
-        "INSERT INTO tenant_settings (tenant_id, created_at, updated_at) "
-        "SELECT id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM tenants"
-    )
+    # No rows are backfilled: get_settings() answers the defaults until a tenant saves.
     # ### end Alembic commands ###
 
 

@@ -15,7 +15,7 @@ from webapp.core.models import utcnow
 from webapp.core.tenancy import Tenant
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
-from webapp.identity.models import Role, TenantSettings, User, UserSession, lower_email
+from webapp.identity.models import Role, User, UserSession, lower_email
 from webapp.identity.passwords import MIN_LENGTH, hash_password, verify_password
 
 
@@ -107,7 +107,6 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
             uow.session.flush()
             with tenant_context(tenant.id):
                 admin = _new_user(uow, admin_email, admin_name, Role.ADMIN, admin_password)
-                uow.session.add(TenantSettings(tenant_id=tenant.id))
     except IntegrityError as exc:
         raise Conflict(
             "Já existe uma empresa com esse nome ou um usuário com esse e-mail."

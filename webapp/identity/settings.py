@@ -1,5 +1,8 @@
 """Tenant settings: one row per tenant that other modules read through ``get_settings``.
 
+A tenant has no row until an admin first saves: ``get_settings`` answers the column
+defaults until then (so creating a tenant writes no extra audit entry).
+
 A module that needs a new setting adds a column to ``TenantSettings``, a rule to
 ``RULES`` below and a field to ``SettingsForm``; the page shows every form field.
 """
