@@ -58,7 +58,8 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, Money):
-        return "sa.Numeric(precision=14, scale=2)"
+        # Subclasses (e.g. a percentage) narrow the precision: render the real impl.
+        return f"sa.Numeric(precision={obj.impl.precision}, scale={obj.impl.scale})"
     return False
 
 

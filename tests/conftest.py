@@ -98,6 +98,9 @@ def clean_database(app) -> Iterator[None]:
             from webapp.core.jobs import get_queue
 
             get_queue().empty()
+        from webapp.extensions import limiter
+
+        limiter.reset()  # failed-login counters (keys of this test process only)
 
 
 @contextmanager

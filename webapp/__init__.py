@@ -34,8 +34,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.core.errors import register_error_handlers
     from webapp.core.requests import install_request_hooks
     from webapp.core.templating import install_template_helpers
+    from webapp.identity.security import install_security_headers
 
     install_request_hooks(app)
+    install_security_headers(app)
     register_error_handlers(app)
     install_template_helpers(app)
     _register_cli(app)
@@ -53,8 +55,10 @@ def _init_extensions(app: Flask) -> None:
 
     import webapp.models  # noqa: F401  every model, so metadata and migrations see them all
     from webapp.identity.auth import configure_login
+    from webapp.identity.throttle import init_throttling
 
     configure_login(login_manager)
+    init_throttling(app)
 
 
 def _register_blueprints(app: Flask) -> None:

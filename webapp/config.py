@@ -63,11 +63,14 @@ class Config:
         # Without Redis, outbox jobs run in the same process right after commit.
         self.JOBS_INLINE = self.REDIS_URL is None
         self.RQ_QUEUE = env.get("RQ_QUEUE", "vitrine")
+        # Namespace of the app's own Redis keys (rate limits, revoked token ids).
+        self.REDIS_KEY_PREFIX = env.get("REDIS_KEY_PREFIX", "vitrine")
         self.OUTBOX_RELAY_INTERVAL = _int("OUTBOX_RELAY_INTERVAL", 10)
         self.OUTBOX_STALE_AFTER = _int("OUTBOX_STALE_AFTER", 300)
         self.EXPORT_DIR = env.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
 
         https = _bool("HTTPS", False)
+        self.HTTPS = https
         self.PREFERRED_URL_SCHEME = "https" if https else "http"
         self.SESSION_COOKIE_NAME = "vitrine_session"
         self.SESSION_COOKIE_HTTPONLY = True
@@ -101,4 +104,5 @@ def settings_for_tests(database_url: str, redis_url: str | None) -> dict:
         "REDIS_URL": redis_url,
         "JOBS_INLINE": redis_url is None,
         "RQ_QUEUE": f"vitrine-test-{os.getpid()}",
+        "REDIS_KEY_PREFIX": f"vitrine-test-{os.getpid()}",
     }

@@ -1,5 +1,7 @@
 """Extension instances, bound to the app in :func:`webapp.create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,3 +15,4 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
+limiter = Limiter(key_func=get_remote_address)  # configured by webapp.identity.throttle

@@ -5,4 +5,10 @@ from webapp.core.errors import ErrorLog  # noqa: F401
 from webapp.core.jobs import BackgroundJob  # noqa: F401
 from webapp.core.tenancy import Tenant  # noqa: F401
 from webapp.core.uow import OutboxMessage  # noqa: F401
-from webapp.identity.models import User, UserSession  # noqa: F401
+from webapp.identity.models import (  # noqa: F401
+    RefreshToken,
+    RevokedAccessToken,
+    TenantSettings,
+    User,
+    UserSession,
+)

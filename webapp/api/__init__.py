@@ -43,7 +43,8 @@ def init_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from webapp.api import auth
+    from webapp.api import auth, users
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
+    api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
     mark_public_endpoint(app, "api-docs.openapi_json")

@@ -172,6 +172,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if exc.response is not None and not is_api_request():
+            # The raiser built the page itself (e.g. the login form with a throttle message).
+            return exc.response
         if is_api_request() and (messages := _validation_messages(exc)):
             return api_error(
                 422, "validation_error", "Dados inválidos. Confira os campos.", {"fields": messages}

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("identity", __name__)
 
-from webapp.identity import routes  # noqa: E402,F401
+from webapp.identity import admin_routes, routes  # noqa: E402,F401

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, request, url_for
+from flask import Response, g, redirect, request, url_for
 from flask_login import LoginManager
 from sqlalchemy import select
 
 from webapp.core.errors import api_error, is_api_request
 from webapp.extensions import db
-from webapp.identity import services
+from webapp.identity import denylist, services
 from webapp.identity.models import User
 from webapp.identity.tokens import InvalidToken, decode_access_token
 
@@ -20,17 +20,30 @@ def bearer_token() -> str | None:
 
 
 def user_from_bearer_token(token: str) -> User | None:
+    """The user of a valid access token, checked on every request.
+
+    Besides the signature and expiry: the user must still be active, the token must carry
+    the user's current token_version (a password reset or deactivation moves it on) and its
+    ``jti`` must not be denylisted by a logout.
+    """
     try:
         claims = decode_access_token(token)
-    except InvalidToken:
+        user_id = int(claims["sub"])
+    except (InvalidToken, ValueError):
         return None
     query = (
         select(User)
-        .where(User.id == int(claims["sub"]), User.tenant_id == claims.get("tid"))
+        .where(User.id == user_id, User.tenant_id == claims.get("tid"))
         .where(User.active.is_(True))
         .execution_options(all_tenants=True)
     )
-    return db.session.scalars(query).first()
+    user = db.session.scalars(query).first()
+    if user is None or claims.get("ver", 0) != user.token_version:
+        return None
+    if denylist.is_denied(str(claims["jti"])):
+        return None
+    g.access_claims = claims  # /auth/logout denylists this token
+    return user
 
 
 def configure_login(login_manager: LoginManager) -> None:

@@ -1,9 +1,118 @@
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from webapp.core.money import InvalidMoney, parse_money
+from webapp.identity.models import Role
+from webapp.identity.passwords import MIN_LENGTH
+
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired("Informe seu e-mail."), Length(max=254)])
     password = PasswordField("Senha", validators=[DataRequired("Informe sua senha.")])
     remember = BooleanField("Manter conectado neste aparelho")
+
+
+def _new_password(label: str = "Nova senha") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Informe a senha."),
+            Length(min=MIN_LENGTH, max=128, message=f"Use de {MIN_LENGTH} a 128 caracteres."),
+        ],
+    )
+
+
+def _confirm(field: str) -> PasswordField:
+    return PasswordField(
+        "Confirme a senha",
+        validators=[DataRequired("Repita a senha."), EqualTo(field, "As senhas não conferem.")],
+    )
+
+
+class UserCreateForm(FlaskForm):
+    name = StringField("Nome", validators=[DataRequired("Informe o nome."), Length(max=120)])
+    email = EmailField("E-mail", validators=[DataRequired("Informe o e-mail."), Length(max=254)])
+    role = SelectField("Perfil", choices=ROLE_CHOICES, default=Role.SELLER.value)
+    password = _new_password("Senha inicial")
+    confirm = _confirm("password")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Perfil", choices=ROLE_CHOICES)
+
+
+class PasswordResetForm(FlaskForm):
+    password = _new_password()
+    confirm = _confirm("password")
+
+
+class ProfilePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Senha atual", validators=[DataRequired("Informe a senha atual.")]
+    )
+    new_password = _new_password()
+    confirm = _confirm("new_password")
+
+
+class DecimalBrField(StringField):
+    """A decimal typed the Brazilian way ("1.234,56" or "5,5"); ``data`` is a Decimal."""
+
+    def __init__(self, label=None, validators=None, suffix: str = "", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.suffix = suffix
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").replace("%", "").strip()
+        if not raw:
+            self.data = None  # "required" is the validators' business
+            return
+        try:
+            self.data = parse_money(raw)
+        except InvalidMoney as exc:
+            self.data = None
+            raise ValueError("Informe um número, por exemplo 5,00.") from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            return f"{self.data:.2f}".replace(".", ",")
+        return ""
+
+
+def _required_number(form, field: Field) -> None:
+    if field.data is None and not field.errors:
+        raise ValidationError("Informe um valor.")
+
+
+class SettingsForm(FlaskForm):
+    """Tenant settings. Field names are ``TenantSettings`` columns: add one here to show it."""
+
+    cashback_rate = DecimalBrField(
+        "Cashback (% do pedido)",
+        [_required_number],
+        suffix="%",
+        description="Percentual do valor pago que volta como saldo na carteira do cliente.",
+    )
+    cashback_min_order = DecimalBrField(
+        "Pedido mínimo para cashback (R$)",
+        [_required_number],
+        description="Pedidos abaixo deste valor não geram cashback.",
+    )
+    default_tax_rate = DecimalBrField(
+        "Alíquota padrão de imposto (%)",
+        [_required_number],
+        suffix="%",
+        description="Usada nos produtos cadastrados sem alíquota própria.",
+    )
+
+    def values(self) -> dict:
+        return {name: f.data for name, f in self._fields.items() if name != "csrf_token"}

@@ -1,15 +1,24 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from webapp.core.domain import InvalidCredentials
+from webapp.core.domain import DomainError, InvalidCredentials
 from webapp.identity import bp, services
 from webapp.identity.decorators import public
-from webapp.identity.forms import LoginForm
+from webapp.identity.forms import LoginForm, ProfilePasswordForm
 from webapp.identity.safe_redirect import safe_next_url
+from webapp.identity.throttle import THROTTLE_MESSAGE, record_failed_login, throttle_failed_logins
+
+
+def _throttled_login_page(_limit):
+    """The login form again, with the throttle message (429; Retry-After is added later)."""
+    form = LoginForm()
+    form.form_errors.append(THROTTLE_MESSAGE)
+    return current_app.make_response((render_template("identity/login.html", form=form), 429))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@throttle_failed_logins(on_breach=_throttled_login_page)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -18,6 +27,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except InvalidCredentials as exc:
+            record_failed_login()
             form.password.errors.append(exc.message)
         else:
             next_url = safe_next_url(request.args.get("next"))
@@ -42,3 +52,43 @@ def logout():
     session.clear()
     flash("Você saiu da Vitrine.", "info")
     return redirect(url_for("identity.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    form = ProfilePasswordForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=current_user.session_key,
+            )
+        except DomainError as exc:
+            status = apply_errors(form, exc)
+        else:
+            flash("Senha alterada. As outras sessões foram encerradas.", "success")
+            return redirect(url_for("identity.profile"))
+    return render_template("identity/profile.html", form=form), status or form_status(form)
+
+
+def form_status(form, default: int = 200) -> int:
+    return 422 if form.errors else default
+
+
+def apply_errors(form, exc: DomainError) -> int:
+    """Put a service's field messages next to the form's inputs (the rest on top).
+
+    Returns the HTTP status the page should carry (422 invalid, 409 conflict...).
+    """
+    for name, message in (exc.fields or {}).items():
+        target = getattr(form, name, None)
+        if target is not None:
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+    if not exc.fields:
+        form.form_errors.append(exc.message)
+    return exc.status

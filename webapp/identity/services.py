@@ -6,11 +6,11 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.core.context import tenant_context
-from webapp.core.domain import Conflict, InvalidCredentials, ValidationFailed
+from webapp.core.domain import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from webapp.core.models import utcnow
 from webapp.core.tenancy import Tenant
 from webapp.core.uow import unit_of_work
@@ -80,10 +80,17 @@ def normalize_email(email: str) -> str:
         raise ValidationFailed("Informe um e-mail válido.", field="email") from exc
 
 
+MAX_PASSWORD_LENGTH = 128  # hashing megabytes of "password" would be a cheap DoS
+
+
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_LENGTH:
         raise ValidationFailed(
             f"A senha precisa ter pelo menos {MIN_LENGTH} caracteres.", field="password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"A senha pode ter no máximo {MAX_PASSWORD_LENGTH} caracteres.", field="password"
         )
 
 
@@ -109,6 +116,7 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
 
 def create_user(actor: User | None, email: str, name: str, role: Role, password: str) -> User:
     """A user in the current tenant."""
+    role = _parse_role(role)
     validate_password(password)
     if find_user_by_email(email):
         raise Conflict("Já existe um usuário com esse e-mail.", field="email")
@@ -124,9 +132,138 @@ def _new_user(uow, email: str, name: str, role: Role, password: str) -> User:
     email = normalize_email(email)
     if not (name or "").strip():
         raise ValidationFailed("Informe o nome.", field="name")
+    if len(name.strip()) > 120:
+        raise ValidationFailed("O nome pode ter no máximo 120 caracteres.", field="name")
     user = User(
         email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password)
     )
     uow.session.add(user)
     uow.session.flush()
     return user
+
+
+# --- user management (admins) --------------------------------------------------------------
+
+
+class LastAdmin(Conflict):
+    default_message = "A empresa precisa de pelo menos um administrador ativo."
+
+
+class UserNotFound(NotFound):
+    default_message = "Usuário não encontrado."
+
+
+def list_users() -> list[User]:
+    """Users of the current tenant: active first, then by name."""
+    query = select(User).order_by(User.active.desc(), func.lower(User.name), User.id)
+    return list(db.session.scalars(query))
+
+
+def get_user(user_id: int) -> User:
+    """A user of the current tenant (another tenant's id is simply not found)."""
+    user = db.session.scalars(select(User).where(User.id == user_id)).first()
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+def change_role(actor: User, user_id: int, role: Role | str) -> User:
+    """Make a user admin or seller; the tenant's last active admin stays admin."""
+    role = _parse_role(role)
+    with unit_of_work(actor) as uow:
+        user = _locked_user(uow, user_id)
+        if user.role == Role.ADMIN and role != Role.ADMIN and user.active:
+            _ensure_another_admin(uow, user)
+        user.role = role
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """Deactivate (signs the user out everywhere) or reactivate a user."""
+    with unit_of_work(actor) as uow:
+        user = _locked_user(uow, user_id)
+        if not active and user.id == actor.id:
+            raise Conflict("Você não pode desativar o seu próprio usuário.")
+        if not active and user.active and user.role == Role.ADMIN:
+            _ensure_another_admin(uow, user)
+        if user.active and not active:
+            end_all_sessions(uow, user)
+        user.active = active
+    return user
+
+
+def reset_password(actor: User, user_id: int, new_password: str) -> User:
+    """An admin sets a new password; every session and token of that user ends."""
+    validate_password(new_password)
+    with unit_of_work(actor) as uow:
+        user = get_user(user_id)
+        _set_password(user, new_password)
+        end_all_sessions(uow, user)
+    return user
+
+
+def change_own_password(
+    user: User, current_password: str, new_password: str, keep_session: str | None = None
+) -> None:
+    """A user changes their password; their other sessions and API tokens end."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed("Senha atual incorreta.", field="current_password")
+    try:
+        validate_password(new_password)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field="new_password") from exc
+    if verify_password(user.password_hash, new_password):
+        raise ValidationFailed("A nova senha deve ser diferente da atual.", field="new_password")
+    with unit_of_work(user) as uow:
+        user = uow.session.merge(user)
+        _set_password(user, new_password)
+        end_all_sessions(uow, user, except_session=keep_session)
+
+
+def end_all_sessions(uow, user: User, except_session: str | None = None) -> None:
+    """Inside a unit of work: browser sessions, refresh families and access tokens end."""
+    from webapp.identity.api_tokens import revoke_user_tokens
+
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if except_session:
+        query = query.where(UserSession.key != except_session)
+    uow.session.execute(query)
+    revoke_user_tokens(uow.session, user.id)
+    user.token_version = (user.token_version or 0) + 1
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.credentials_changed_at = utcnow()
+
+
+def _parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise ValidationFailed("Perfil inválido.", field="role") from exc
+
+
+def _locked_user(uow, user_id: int) -> User:
+    """Load the user after locking the tenant row: admin changes of a tenant run one by one.
+
+    On PostgreSQL ``SELECT ... FOR UPDATE`` on the tenant serializes concurrent demotions and
+    deactivations, so two admins demoting each other cannot leave the tenant with none.
+    SQLite has a single writer and ignores the clause.
+    """
+    user = get_user(user_id)
+    uow.session.execute(
+        select(Tenant.id).where(Tenant.id == user.tenant_id).with_for_update()
+    ).all()
+    uow.session.refresh(user)
+    return user
+
+
+def _ensure_another_admin(uow, user: User) -> None:
+    others = uow.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise LastAdmin()

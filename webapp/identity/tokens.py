@@ -23,7 +23,10 @@ def _key() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def issue_access_token(user_id: int, tenant_id: int, ttl: timedelta) -> tuple[str, dict[str, Any]]:
+def issue_access_token(
+    user_id: int, tenant_id: int, ttl: timedelta, version: int = 0
+) -> tuple[str, dict[str, Any]]:
+    """A signed access token; ``version`` is the user's token_version at issue time."""
     now = utcnow()
     claims = {
         "iss": ISSUER,
@@ -31,6 +34,7 @@ def issue_access_token(user_id: int, tenant_id: int, ttl: timedelta) -> tuple[st
         "tid": tenant_id,
         "jti": uuid.uuid4().hex,
         "typ": "access",
+        "ver": version,
         "iat": now,
         "nbf": now,
         "exp": now + ttl,
