@@ -64,6 +64,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(identity_bp)
+    from webapp.catalog import bp as catalog_bp
+
+    app.register_blueprint(catalog_bp)
     init_api(app)
 
 
