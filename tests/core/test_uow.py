@@ -149,3 +149,15 @@ def test_after_commit_callbacks_run_only_after_a_commit(app, tenant):
         except RuntimeError:
             pass
     assert calls == ["committed", "joined"]
+
+
+def test_job_progress_reported_from_inside_a_running_job(app, tenant):
+    # On SQLite the job's transaction holds the only write lock; progress must not deadlock.
+    with in_tenant(app, tenant.tenant_id):
+        with unit_of_work() as uow:
+            job = jobs.start_background_job(uow, "test", "tests.core.tasks.report_twice")
+        job_id = job.id
+    if not TEST_REDIS_URL:
+        with in_tenant(app, tenant.tenant_id):
+            stored = db.session.get(jobs.BackgroundJob, job_id)
+            assert (stored.status, stored.progress, stored.result) == ("done", 100, {"ok": True})
