@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from webapp.catalog import routes  # noqa: E402, F401  registers the views on bp
+from webapp.catalog import routes, routes_io, routes_stock  # noqa: E402, F401  views on bp
