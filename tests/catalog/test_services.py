@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.catalog.factories import make_product, product_data
 from tests.conftest import in_tenant, requires_postgres
+from webapp.audit.services import history_for
 from webapp.catalog import services
 from webapp.catalog.errors import InsufficientStock, SkuTaken, VersionConflict
 from webapp.catalog.models import Product, StockMovement
@@ -106,7 +107,7 @@ def test_edit_is_audited_with_before_and_after(app, tenant):
     with in_tenant(app, tenant.tenant_id):
         product_id = make_product(sale_price="10", max_price="15")
         services.update_product(product_id, 1, {"sale_price": "11,50"}, actor=tenant.id)
-        entries = services.product_history(product_id)
+        entries = [item.entry for item in history_for("products", product_id).items]
         update = next(e for e in entries if e.action == "update")
         assert update.before["sale_price"] == "10.00"
         assert update.after["sale_price"] == "11.50"
@@ -180,7 +181,7 @@ def test_stock_movements_are_filed_under_the_product_history(app, tenant):
     with in_tenant(app, tenant.tenant_id):
         product_id = make_product(stock_qty=2)
         services.adjust_stock(product_id, "in", 3, "Compra NF 123", actor=tenant.id)
-        tables = [e.table_name for e in services.product_history(product_id)]
+        tables = [i.entry.table_name for i in history_for("products", product_id).items]
         assert tables.count("stock_movements") == 2
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)) >= 3
 

@@ -114,6 +114,8 @@ class StockMovement(TenantScoped, Audited, PkMixin, Base):
 
     __tablename__ = "stock_movements"
     __audit_parent__ = ("products", "product_id")
+    # The entry already names its actor and is filed under the product.
+    __audit_exclude__ = frozenset({"actor_id", "product_id"})
     __table_args__ = (
         Index("ix_stock_movements_product", "tenant_id", "product_id", "id"),
         CheckConstraint(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.audit import services as audit_services
 from webapp.catalog import bp, queries, services
 from webapp.catalog.errors import VersionConflict
 from webapp.catalog.forms import ProductForm
@@ -52,7 +53,7 @@ def show(product_id: int):
         "catalog/show.html",
         product=product,
         movements=services.movements_page(product_id, 1),
-        history=services.product_history(product_id),
+        history=audit_services.history_for("products", product_id),
     )
 
 

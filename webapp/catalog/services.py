@@ -18,7 +18,6 @@ from webapp.catalog.models import Category, Product, StockMovement
 from webapp.catalog.serializers import product_json
 from webapp.catalog.stock import StockLine, move_stock, move_stock_many
 from webapp.catalog.validation import EDITABLE_FIELDS, clean_product, clean_quantity
-from webapp.core.audit import AuditEntry
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.pagination import Page, paginate
 from webapp.core.uow import UnitOfWork, unit_of_work
@@ -69,23 +68,6 @@ def movements_page(product_id: int, page: int, per_page: int = 20) -> Page:
         .order_by(StockMovement.id.desc())
     )
     return paginate(db.session, query, page, per_page)
-
-
-def product_history(product_id: int, limit: int = 100) -> list[AuditEntry]:
-    """Audit entries of the product and of its stock movements, newest first."""
-    key = str(product_id)
-    query = (
-        select(AuditEntry)
-        .where(
-            or_(
-                (AuditEntry.table_name == "products") & (AuditEntry.record_id == key),
-                (AuditEntry.parent_table == "products") & (AuditEntry.parent_id == key),
-            )
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
 
 
 # --- writing -------------------------------------------------------------------------------
