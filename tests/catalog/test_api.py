@@ -103,3 +103,10 @@ def test_permissions_and_tenancy(app, api_client, make_tenant):
     missing = admin.get(f"/api/v1/products/{foreign}")
     assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
     assert admin.get(f"/api/v1/products/{foreign}/movements").status_code == 404
+
+
+def test_openapi_documents_the_product_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+    assert "/api/v1/products/{product_id}/stock-adjustments" in paths
+    assert "patch" in paths["/api/v1/products/{product_id}"]

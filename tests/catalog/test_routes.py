@@ -266,3 +266,11 @@ def test_csv_import_rejects_missing_file_and_missing_columns(app, tenant, login_
     assert empty.status_code == 422 and "Escolha um arquivo" in empty.get_data(as_text=True)
     html = _upload(client, "nome;preco\nArroz;10\n").get_data(as_text=True)
     assert "Linha 1" in html and "Cabeçalho sem as colunas" in html
+
+
+def test_inline_validation_reports_a_taken_sku(app, tenant, login_as):
+    with in_tenant(app, tenant.tenant_id):
+        make_product(sku="CAFE-500")
+    client = login_as("admin")
+    html = client.post("/products/validate", data=FORM, headers=HTMX).get_data(as_text=True)
+    assert "Já existe um produto com o SKU CAFE-500" in html

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.catalog.factories import make_product, product_data
-from tests.conftest import in_tenant, requires_postgres
+from tests.conftest import in_tenant, requires_postgres, requires_redis
 from webapp.audit.services import history_for
 from webapp.catalog import services
 from webapp.catalog.errors import InsufficientStock, SkuTaken, VersionConflict
@@ -263,3 +263,52 @@ def test_simultaneous_exits_never_sell_the_same_unit_twice(app, tenant):
     assert outcomes.count("short") == 7
     with in_tenant(app, tenant.tenant_id):
         assert services.get_product(product_id).stock_qty == 0
+
+
+def test_writer_slipping_in_between_read_and_write_is_a_version_conflict(app, tenant, monkeypatch):
+    from sqlalchemy import update
+
+    from webapp.catalog import services as catalog_services
+
+    with in_tenant(app, tenant.tenant_id):
+        product_id = make_product(name="Original")
+    real_clean = catalog_services.clean_product
+
+    def clean_then_race(*args, **kwargs):
+        # Another request commits an edit after our version check, before our UPDATE.
+        with db.engine.begin() as other:
+            other.execute(
+                update(Product.__table__)
+                .where(Product.__table__.c.id == product_id)
+                .values(name="Outra pessoa", version=2)
+            )
+        return real_clean(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_services, "clean_product", clean_then_race)
+    with in_tenant(app, tenant.tenant_id):
+        with pytest.raises(VersionConflict) as info:
+            services.update_product(product_id, 1, {"name": "Minha edição"}, actor=tenant.id)
+        assert info.value.details["current"]["name"] == "Outra pessoa"
+    with in_tenant(app, tenant.tenant_id):
+        assert services.get_product(product_id).name == "Outra pessoa"
+
+
+@requires_redis
+def test_stock_change_is_published_on_the_tenant_channel(app, tenant):
+    import json
+
+    from redis import Redis
+
+    from tests.conftest import TEST_REDIS_URL
+
+    with in_tenant(app, tenant.tenant_id):
+        product_id = make_product(stock_qty=1)
+    subscriber = Redis.from_url(TEST_REDIS_URL).pubsub()
+    subscriber.subscribe(f"stock:{tenant.tenant_id}")
+    subscriber.get_message(timeout=2)  # the subscribe confirmation
+    with in_tenant(app, tenant.tenant_id):
+        services.adjust_stock(product_id, "in", 4, "Compra", actor=tenant.id)
+    message = subscriber.get_message(timeout=5)
+    subscriber.close()
+    assert message is not None
+    assert json.loads(message["data"]) == {"product_id": product_id, "stock_qty": 5, "version": 2}

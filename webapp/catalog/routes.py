@@ -9,7 +9,6 @@ from webapp.audit import services as audit_services
 from webapp.catalog import bp, queries, services
 from webapp.catalog.errors import VersionConflict
 from webapp.catalog.forms import ProductForm
-from webapp.catalog.validation import clean_product
 from webapp.core.domain import DomainError
 from webapp.core.htmx import redirect_htmx, render
 from webapp.identity.decorators import admin_required
@@ -111,16 +110,15 @@ def update(product_id: int):
 def validate():
     """Inline validation: the whole form re-rendered; htmx keeps only the field that changed."""
     form = ProductForm()
-    creating = not form.version.data
+    product = _product_or_404(request.args.get("product_id")) if form.version.data else None
     try:
-        clean_product(form.values(), with_stock=creating)
+        services.check_product(form.values(), product.id if product else None)
     except DomainError as exc:
         form.add_errors(exc.fields)
-    product = None if creating else _product_or_none(request.args.get("product_id"))
     return _form_page(form, product)
 
 
-def _product_or_none(raw):
+def _product_or_404(raw):
     try:
         return services.get_product(int(raw))
     except (TypeError, ValueError, DomainError):

@@ -88,13 +88,13 @@ def _category_for(uow: UnitOfWork, name: str | None) -> Category | None:
     return category
 
 
-def _ensure_unique(uow: UnitOfWork, sku: str, ean: str | None, exclude_id: int | None) -> None:
+def _ensure_unique(session, sku: str, ean: str | None, exclude_id: int | None) -> None:
     query = select(Product.id, Product.sku, Product.ean).where(
         or_(Product.sku == sku, Product.ean == ean) if ean else Product.sku == sku
     )
     if exclude_id is not None:
         query = query.where(Product.id != exclude_id)
-    for other in uow.session.execute(query):
+    for other in session.execute(query):
         if other.sku == sku:
             raise SkuTaken(
                 f"Já existe um produto com o SKU {sku}.",
@@ -127,11 +127,17 @@ def _assign(product: Product, values: Mapping[str, Any], category: Category | No
     product.category_id = category.id if category else None
 
 
+def check_product(data: Mapping[str, Any], product_id: int | None = None) -> None:
+    """Dry run of create/update for inline validation: rules and uniqueness, nothing saved."""
+    values = clean_product(data, with_stock=product_id is None)
+    _ensure_unique(db.session, values["sku"], values["ean"], product_id)
+
+
 def create_product(data: Mapping[str, Any], actor: Any = None) -> Product:
     """Create a product; initial stock goes through the kardex as an "in" movement."""
     values = clean_product(data)
     with unit_of_work(actor) as uow:
-        _ensure_unique(uow, values["sku"], values["ean"], None)
+        _ensure_unique(uow.session, values["sku"], values["ean"], None)
         product = Product(stock_qty=values["stock_qty"])
         _assign(product, values, _category_for(uow, values["category"]))
         uow.session.add(product)
@@ -183,7 +189,7 @@ def update_product(
         if product.version != version:
             raise _conflict(product)
         values = clean_product(_merged_input(product, data), with_stock=False)
-        _ensure_unique(uow, values["sku"], values["ean"], product.id)
+        _ensure_unique(uow.session, values["sku"], values["ean"], product.id)
         _assign(product, values, _category_for(uow, values["category"]))
         try:
             # The ORM's UPDATE carries "AND version = :read_version": a writer that slipped
