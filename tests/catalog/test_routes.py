@@ -8,14 +8,11 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.catalog.factories import make_product
+from tests.catalog.factories import make_product, run_pending_jobs
 from tests.conftest import in_tenant
 from webapp.catalog import services
 from webapp.catalog.csv_io import COLUMNS
 from webapp.catalog.models import Product, StockMovement
-from webapp.core.context import system_context
-from webapp.core.jobs import run_outbox_message
-from webapp.core.uow import OutboxMessage
 from webapp.extensions import db
 
 HTMX = {"HX-Request": "true"}
@@ -214,15 +211,7 @@ def _upload(client, text: str):
     match = re.search(r"/products/import/([0-9a-f-]{36})", response.get_data(as_text=True))
     if response.status_code != 200 or not match:
         return response
-    app = client.application
-    with app.app_context(), system_context():
-        pending = db.session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.processed_at.is_(None))
-        ).all()
-        db.session.remove()
-    with app.app_context():
-        for message_id in pending:
-            run_outbox_message(message_id)
+    run_pending_jobs(client.application)
     return client.get(f"/products/import/{match.group(1)}")
 
 

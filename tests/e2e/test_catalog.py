@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.catalog.factories import make_product
+from tests.catalog.factories import make_product, run_pending_jobs
 from tests.conftest import in_tenant
 from tests.e2e.conftest import assert_no_console_errors, screenshot
 
@@ -89,4 +89,35 @@ def test_create_product_adjust_stock_and_see_movement_and_badge(app, new_page, m
 
     page.goto("/products?stock=low")
     expect(page.locator("[data-testid=product-table]")).to_contain_text("CAFE-500")
+    assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_csv_import_with_a_bad_line_imports_nothing(app, new_page, make_tenant, tmp_path, kind):
+    from playwright.sync_api import expect
+
+    from webapp.catalog.csv_io import COLUMNS
+
+    admin = make_tenant(f"Loja Importação {kind}")
+    csv_file = tmp_path / "produtos.csv"
+    csv_file.write_text(
+        ";".join(COLUMNS)
+        + "\nA-1;7891000315507;Arroz 5 kg;Mercearia;10,00;20,00;;;0;5;2;sim"
+        + "\nA-2;7891000315508;Feijão 1 kg;Mercearia;5,00;8,00;;;0;5;2;sim\n",
+        encoding="utf-8",
+    )
+    page = new_page(kind)
+    _sign_in(page, admin)
+    page.goto("/products/import")
+    page.locator("#file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Importar").click()
+    panel = page.get_by_test_id("import-panel")
+    expect(panel).to_be_visible()
+    run_pending_jobs(app)  # with a real queue the panel polls until this job is done
+    expect(panel.get_by_test_id("import-message")).to_contain_text("Nenhum produto importado")
+    expect(panel.get_by_test_id("import-errors")).to_contain_text("Linha 3")
+    expect(panel.get_by_test_id("import-errors")).to_contain_text("dígito verificador")
+    screenshot(page, f"catalog-{kind}-05-import-errors")
+    page.goto("/products")
+    expect(page.get_by_text("Nenhum produto cadastrado")).to_be_visible()
     assert_no_console_errors(page)
