@@ -70,6 +70,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(identity_bp)
     app.register_blueprint(audit_bp)
+    from webapp.catalog import bp as catalog_bp
+
+    app.register_blueprint(catalog_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

@@ -1,5 +1,6 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from webapp.catalog.models import Category, Product, StockMovement  # noqa: F401
 from webapp.core.audit import AuditEntry  # noqa: F401
 from webapp.core.errors import ErrorLog  # noqa: F401
 from webapp.core.jobs import BackgroundJob  # noqa: F401

@@ -11,3 +11,11 @@ def append_mark(tenant_id: int, mark: str = "!") -> None:
 
 def explode(tenant_id: int) -> None:
     raise RuntimeError("tarefa falhou de propósito")
+
+
+def report_twice(job_id: str) -> None:
+    from webapp.core.jobs import finish_job, report_progress
+
+    report_progress(job_id, 50, "metade")
+    db.session.get(Tenant, 1)  # the job's own work goes on in its transaction
+    finish_job(job_id, {"ok": True})

@@ -131,3 +131,33 @@ def test_failed_job_is_recorded_and_retried_by_the_relay(app, tenant):
     assert row.attempts == 1 and "falhou de propósito" in row.last_error
     with app.app_context():
         assert jobs.relay_outbox() == 1  # failed rows go back to the queue
+
+
+def test_after_commit_callbacks_run_only_after_a_commit(app, tenant):
+    calls: list[str] = []
+    with in_tenant(app, tenant.tenant_id):
+        with unit_of_work() as uow:
+            uow.after_commit(lambda: calls.append("committed"))
+            with unit_of_work() as inner:  # a joined service registers on the outer one
+                inner.after_commit(lambda: calls.append("joined"))
+            assert calls == []
+        assert calls == ["committed", "joined"]
+        try:
+            with unit_of_work() as uow:
+                uow.after_commit(lambda: calls.append("rolled back"))
+                raise RuntimeError("falha")
+        except RuntimeError:
+            pass
+    assert calls == ["committed", "joined"]
+
+
+def test_job_progress_reported_from_inside_a_running_job(app, tenant):
+    # On SQLite the job's transaction holds the only write lock; progress must not deadlock.
+    with in_tenant(app, tenant.tenant_id):
+        with unit_of_work() as uow:
+            job = jobs.start_background_job(uow, "test", "tests.core.tasks.report_twice")
+        job_id = job.id
+    if not TEST_REDIS_URL:
+        with in_tenant(app, tenant.tenant_id):
+            stored = db.session.get(jobs.BackgroundJob, job_id)
+            assert (stored.status, stored.progress, stored.result) == ("done", 100, {"ok": True})

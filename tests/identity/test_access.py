@@ -14,6 +14,8 @@ import re
 
 from sqlalchemy import text
 
+from tests.catalog.factories import make_product
+from tests.conftest import in_tenant
 from webapp.extensions import db
 from webapp.identity.models import Role
 
@@ -163,6 +165,8 @@ def seed_tenant_a(app, make_tenant, make_user):
     """
     admin = make_tenant("Empresa A")
     make_user(admin.tenant_id, Role.SELLER)
+    with in_tenant(app, admin.tenant_id):
+        make_product(admin.id, stock_qty=3)
     return admin
 
 

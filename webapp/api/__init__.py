@@ -43,8 +43,9 @@ def init_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from webapp.api import auth, users
+    from webapp.api import auth, products, users
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
     api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
+    api.register_blueprint(products.blp, url_prefix=f"{API_PREFIX}/products")
     mark_public_endpoint(app, "api-docs.openapi_json")

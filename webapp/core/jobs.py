@@ -30,7 +30,7 @@ from werkzeug.utils import import_string
 from webapp.core.context import actor_context, system_context, tenant_context
 from webapp.core.models import Base, BigId, UTCDateTime, utcnow
 from webapp.core.tenancy import TenantScoped
-from webapp.core.uow import OutboxMessage, unit_of_work
+from webapp.core.uow import OutboxMessage, active_unit_of_work, unit_of_work
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -221,9 +221,17 @@ def start_background_job(uow, kind: str, task: str, **payload: Any) -> Backgroun
 
 
 def _update_job(job_id: str, **values: Any) -> None:
+    statement = update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values)
+    uow = active_unit_of_work()
+    if uow is not None and db.engine.dialect.name == "sqlite":
+        # SQLite has one writer: the job's own transaction already holds the write lock
+        # (its outbox claim), so a second connection would wait and fail. Jobs there run
+        # in-process and synchronously, so nobody polls meanwhile; progress lands on commit.
+        uow.session.execute(statement)
+        return
     # Own short transaction: progress must be visible while the job's work is uncommitted.
     with db.engine.begin() as conn:
-        conn.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values))
+        conn.execute(statement)
 
 
 def report_progress(job_id: str, progress: int, message: str | None = None) -> None:

@@ -11,7 +11,7 @@ runs inside another service's unit of work joins it instead of committing on its
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -50,6 +50,15 @@ class UnitOfWork:
     session: Session
     actor_id: int | None
     outbox: list[OutboxMessage] = field(default_factory=list)
+    committed_callbacks: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this transaction has committed (never after a rollback).
+
+        For side effects other processes must not see early, e.g. live-UI notifications;
+        work that must not be lost belongs in :meth:`enqueue` instead.
+        """
+        self.committed_callbacks.append(callback)
 
     def enqueue(self, task: str, **payload: Any) -> OutboxMessage:
         """Record background work in this transaction; it is dispatched after commit."""
@@ -98,3 +107,14 @@ def unit_of_work(actor: Any = None) -> Iterator[UnitOfWork]:
         _active.reset(uow_token)
     if uow.outbox:
         dispatch([message.id for message in uow.outbox])
+    _run_callbacks(uow.committed_callbacks)
+
+
+def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
+    import logging
+
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # the data is committed; a failed notification must not undo a 200
+            logging.getLogger(__name__).exception("after-commit callback failed")

@@ -1,0 +1,38 @@
+"""Live "stock changed" notifications for open screens (checkout badges).
+
+Published on Redis channel ``stock:<tenant_id>`` AFTER the move commits (see
+``UnitOfWork.after_commit``), so a listener never sees a quantity that was rolled back.
+Without Redis (embedded default) this is a no-op: pages refresh their badges through the
+``HX-Trigger: stock-changed`` header and the ``catalog.stock_badges`` endpoint instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def channel_for(tenant_id: int) -> str:
+    return f"stock:{tenant_id}"
+
+
+def publish_stock_changed(
+    tenant_id: int, product_id: int, qty: int, version: int | None = None
+) -> bool:
+    """PUBLISH the new quantity; returns False when there is no Redis or it is down."""
+    from webapp.core.jobs import get_redis
+
+    client = get_redis()
+    if client is None:
+        return False
+    message = json.dumps({"product_id": product_id, "stock_qty": qty, "version": version})
+    try:
+        client.publish(channel_for(tenant_id), message)
+    except RedisError as exc:  # live badges are a nicety; the stock itself is committed
+        log.warning("stock-changed publish failed: %s", exc)
+        return False
+    return True
