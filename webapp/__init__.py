@@ -64,6 +64,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(identity_bp)
+    from webapp.customers import bp as customers_bp
+
+    app.register_blueprint(customers_bp)
     init_api(app)
 
 

@@ -46,4 +46,7 @@ def init_api(app: Flask) -> None:
     from webapp.api import auth
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
+    from webapp.api import customers
+
+    api.register_blueprint(customers.blp, url_prefix=f"{API_PREFIX}/customers")
     mark_public_endpoint(app, "api-docs.openapi_json")
