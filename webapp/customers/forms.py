@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from webapp.core import documents
@@ -80,7 +80,7 @@ class CustomerForm(FlaskForm):
 class AddressForm(FlaskForm):
     kind = SelectField(
         "Tipo",
-        choices=list(ADDRESS_KIND_LABELS.items()),
+        choices=[SelectChoice(k, v) for k, v in ADDRESS_KIND_LABELS.items()],
         validate_choice=False,  # validate_kind gives the pt-BR message instead
     )
     zip = StringField(
@@ -96,13 +96,14 @@ class AddressForm(FlaskForm):
     )
     city = StringField("Cidade", validators=[InputRequired("Informe a cidade."), Length(max=100)])
     state = SelectField(
-        "UF", choices=[("", "UF")] + [(uf, uf) for uf in documents.UFS], validate_choice=False
+        "UF",
+        choices=[SelectChoice("", "UF")] + [SelectChoice(uf, uf) for uf in documents.UFS],
+        validate_choice=False,
     )
     is_default = BooleanField("Endereço padrão deste tipo")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = list(ADDRESS_KIND_LABELS.items())
         for name in ("zip", "state"):
             self[name].flags.required = True
 

@@ -25,16 +25,16 @@ PER_PAGE = 25
 @bp.route("")
 def index():
     q = request.args.get("q", "").strip()
-    page = services.search(q, *clamp(request.args.get("page"), PER_PAGE), count=False)
-    return render("customers/index.html", "customers/_list.html", page=page, q=q)
+    results = services.search(q, *clamp(request.args.get("page"), PER_PAGE), count=False)
+    return render("customers/index.html", "customers/_list.html", results=results, q=q)
 
 
 @bp.route("/rows")
 def rows():
     """Next page of rows for infinite scroll (the sentinel row asks for it when revealed)."""
     q = request.args.get("q", "").strip()
-    page = services.search(q, *clamp(request.args.get("page"), PER_PAGE), count=False)
-    return render_template("customers/_rows.html", page=page, q=q)
+    results = services.search(q, *clamp(request.args.get("page"), PER_PAGE), count=False)
+    return render_template("customers/_rows.html", results=results, q=q)
 
 
 @bp.route("/new", methods=["GET", "POST"])
