@@ -32,13 +32,16 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Só popula se o banco não tiver nenhuma empresa.")
+@click.option(
+    "--customers", type=click.IntRange(min=0), default=None, help="Total de clientes (padrão 60)."
+)
 @with_appcontext
-def seed_demo_command(if_empty: bool) -> None:
+def seed_demo_command(if_empty: bool, customers: int | None) -> None:
     """Realistic pt-BR demo data; prints the demo logins."""
     if if_empty and not database_is_empty():
         click.echo("Banco já tem dados; demo não recriada.")
     else:
-        seed_demo(echo=click.echo)
+        seed_demo(echo=click.echo, customers=customers)
     click.echo("Logins de demonstração:")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<13} {email} / {password}")
