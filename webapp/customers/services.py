@@ -100,6 +100,8 @@ def search_filter(q: str | None):
     if documents.looks_numeric(term):
         digits = documents.only_digits(term)
         return or_(Customer.document.like(f"{digits}%"), Customer.phone.like(f"{digits}%"))
+    if " " not in term and ("@" in term or "." in term):
+        return Customer.email.like(f"{term}%")  # only e-mails look like this
     name_lower = Customer.name_lower_expr()
     name_match = (
         name_lower.like(f"%{term}%")
