@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run install test test-pg lint format worker clean
+.PHONY: run install test test-pg lint format worker clean bench bench-quick
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: install
 format: install
 	$(BIN)/ruff format webapp tests
 	$(BIN)/ruff check --fix webapp tests
+
+## Benchmarks (bench/README.md): PostgreSQL at BENCH_DATABASE_URL (default local), Redis db 13
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Small benchmark run, under two minutes
+bench-quick: install
+	$(BIN)/python -m bench.run --scale quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -7,11 +7,22 @@
     return meta ? meta.content : "";
   }
 
+  // The toggle shows the theme it switches to (moon in light mode, sun in dark mode).
+  function syncThemeToggle() {
+    var dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+    document.querySelectorAll("#theme-toggle").forEach(function (button) {
+      button.setAttribute("aria-pressed", dark ? "true" : "false");
+      var icon = button.querySelector(".theme-icon");
+      if (icon) icon.className = "bi theme-icon " + (dark ? "bi-sun" : "bi-moon-stars");
+    });
+  }
+
   function toggleTheme() {
     var root = document.documentElement;
     var next = root.getAttribute("data-bs-theme") === "dark" ? "light" : "dark";
     root.setAttribute("data-bs-theme", next);
     try { localStorage.setItem("vitrine-theme", next); } catch (e) { /* private mode */ }
+    syncThemeToggle();
   }
 
   function showToasts(root) {
@@ -34,7 +45,12 @@
 
   // Any fragment (including out-of-band toasts) may carry toasts to show.
   document.addEventListener("htmx:load", function (event) { showToasts(event.target); });
-  document.addEventListener("DOMContentLoaded", function () { showToasts(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    syncThemeToggle();
+    showToasts(document);
+  });
+  // hx-boost swaps the body: the new toggle button needs its icon too.
+  document.addEventListener("htmx:afterSettle", syncThemeToggle);
 
   // Network failures (server down, offline) deserve a message too.
   document.addEventListener("htmx:sendError", function () {

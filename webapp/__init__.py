@@ -59,15 +59,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.api import init_api
+    from webapp.audit import bp as audit_bp
     from webapp.identity import bp as identity_bp
     from webapp.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(identity_bp)
+    app.register_blueprint(audit_bp)
     from webapp.customers import bp as customers_bp
 
     app.register_blueprint(customers_bp)
     init_api(app)
+    if app.config.get("BENCH_ENDPOINTS"):
+        from webapp.bench_routes import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def _register_cli(app: Flask) -> None:

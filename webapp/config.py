@@ -88,6 +88,8 @@ class Config:
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto trusted).
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+        # Benchmark harness only (bench/): adds the public baseline page. Never in production.
+        self.BENCH_ENDPOINTS = _bool("BENCH_ENDPOINTS", False)
 
 
 def settings_for_tests(database_url: str, redis_url: str | None) -> dict:

@@ -98,10 +98,12 @@ def test_edit_and_history_tab_shows_before_and_after(login_as, make_customer):
     )
     assert response.status_code == 302
     html = client.get(f"/customers/{customer_id}?tab=history", headers=HX).get_data(as_text=True)
-    assert "Alteração · Cliente" in html
-    row = re.search(r"<tr><td data-label=\"Campo\">Nome</td>.*?</tr>", html, re.S).group(0)
-    assert "Maria da Silva" in row and "Maria Souza" in row
+    assert 'data-action="update"' in html
+    row = re.search(r'data-field="name">.*?</div>', html, re.S).group(0)
+    assert "<dt>Nome</dt>" in row
+    assert "<del>Maria da Silva</del>" in row and "<ins>Maria Souza</ins>" in row
     assert "Admin Teste" in html
+    assert "529.982.247-25" in html  # the creation entry shows the document masked
 
 
 def test_detail_tabs(login_as, make_customer):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import in_tenant, requires_postgres
 from tests.customers.conftest import ADDRESS, CNPJ, CPF, CPF_DIGITS, OTHER_CPF, customer_data
+from webapp.audit.services import history_for
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.customers import services
 from webapp.customers.models import Address, Customer
@@ -219,7 +220,7 @@ def test_history_has_customer_and_address_entries(make_customer, app, tenant):
     customer_id = make_customer(addresses=[{}])
     with in_tenant(app, tenant.tenant_id):
         services.update_customer(tenant.id, customer_id, {"name": "Maria Souza"})
-        entries = services.history(customer_id)
+        entries = [item.entry for item in history_for("customers", customer_id).items]
         assert {(e.table_name, e.action) for e in entries} >= {
             ("customers", "create"),
             ("customers", "update"),

@@ -76,8 +76,13 @@ def dispatch(message_ids: list[int]) -> None:
         log.warning("outbox dispatch deferred to relay: %s", exc)
 
 
-def _push(queue: Queue, message_id: int) -> None:
+def _enqueue(queue: Queue, message_id: int) -> None:
+    # A fresh RQ job id per delivery: a re-delivery must not be mistaken for the old job.
     queue.enqueue(RUNNER, message_id, job_id=f"outbox-{message_id}-{uuid.uuid4().hex[:8]}")
+
+
+def _push(queue: Queue, message_id: int) -> None:
+    _enqueue(queue, message_id)
     with db.engine.begin() as conn:
         conn.execute(
             update(OutboxMessage)
@@ -108,7 +113,6 @@ def relay_outbox(limit: int = 500) -> int:
     query = pending_messages_query(utcnow(), stale_after).limit(limit)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # several workers relay at once
-    pushed = 0
     with system_context():
         ids = list(db.session.scalars(query))
         if not ids:
@@ -121,13 +125,12 @@ def relay_outbox(limit: int = 500) -> int:
             return len(ids)
         queue = get_queue()
         for message_id in ids:
-            queue.enqueue(RUNNER, message_id, job_id=f"outbox-{message_id}-{uuid.uuid4().hex[:8]}")
-            pushed += 1
+            _enqueue(queue, message_id)
         db.session.execute(
             update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(dispatched_at=utcnow())
         )
         db.session.commit()
-    return pushed
+    return len(ids)
 
 
 # --- running -------------------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.audit.services import history_for
 from webapp.core.domain import DomainError
 from webapp.core.htmx import render
 from webapp.core.pagination import clamp
 from webapp.customers import bp, services
 from webapp.customers.forms import CustomerForm, apply_errors
-from webapp.customers.history import describe_history
 
 TABS = {
     "data": "Dados",
@@ -98,7 +98,7 @@ def detail(customer_id: int):
     customer = services.get_customer(customer_id)
     context = {"customer": customer, "tab": tab, "tabs": TABS}
     if tab == "history":
-        context["history"] = describe_history(services.history(customer_id))
+        context["history"] = history_for("customers", customer_id, page=request.args.get("page"))
     return render("customers/detail.html", "customers/_tabs.html", **context)
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.core import documents
-from webapp.core.audit import AuditEntry
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
 from webapp.core.pagination import Page, paginate
 from webapp.core.uow import unit_of_work
@@ -118,23 +117,6 @@ def search(q: str | None, page: int = 1, per_page: int = 25, count: bool = True)
     if condition is not None:
         query = query.where(condition)
     return paginate(db.session, query, page, per_page, count=count)
-
-
-def history(customer_id: int, limit: int = 200) -> list[AuditEntry]:
-    """Audit entries of the customer and of its addresses, newest first."""
-    key = str(customer_id)
-    query = (
-        select(AuditEntry)
-        .where(
-            or_(
-                and_(AuditEntry.table_name == "customers", AuditEntry.record_id == key),
-                and_(AuditEntry.parent_table == "customers", AuditEntry.parent_id == key),
-            )
-        )
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
 
 
 # --- Customers --------------------------------------------------------------------------

@@ -1,0 +1,437 @@
+"""Vitrine benchmark harness (issue #9): ``python -m bench.run --help``.
+
+Creates its own PostgreSQL database, seeds it with ``flask seed-demo``, starts gunicorn and
+one RQ worker, drives every scenario from a separate load-generator process, prints a table
+and the goals, writes bench/results/<date>.md, and always stops everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import stack
+from bench.client import BenchClient
+from bench.goals import Measurement, RunFigures, evaluate, goals_line
+from bench.loadgen import HttpPlan, LoadGenerator, LoadResult, SqlPlan
+from bench.report import RunInfo, render, results_path, table
+from bench.scenarios import BASELINE, SCENARIOS, Scenario, build_requests
+from bench.stats import Summary, summarize
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+CHECKOUT = "checkout"
+
+
+@dataclass(frozen=True)
+class Scale:
+    customers: int
+    products: int
+    order_lines: int
+    duration_s: float
+    warmup_s: float
+    drain_jobs: int
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.customers:,} customers, {self.products:,} products, "
+            f"{self.order_lines:,} order lines"
+        )
+
+
+PRESETS = {
+    "default": Scale(200_000, 20_000, 1_000_000, duration_s=20, warmup_s=2, drain_jobs=10_000),
+    "quick": Scale(2_000, 300, 10_000, duration_s=2, warmup_s=0.5, drain_jobs=200),
+}
+
+
+def parse_scale(value: str) -> Scale:
+    """A preset name or ``CUSTOMERS,PRODUCTS,ORDER_LINES`` (full-run durations)."""
+    if value in PRESETS:
+        return PRESETS[value]
+    try:
+        customers, products, lines = (int(x.replace("_", "")) for x in value.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"--scale: {', '.join(PRESETS)} or CUSTOMERS,PRODUCTS,ORDER_LINES"
+        ) from exc
+    return Scale(customers, products, lines, 20, 2, 10_000)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    cores = os.cpu_count() or 1
+    p = argparse.ArgumentParser(prog="bench.run", description=__doc__)
+    p.add_argument(
+        "--scale",
+        type=parse_scale,
+        default="default",
+        help="default (200k customers, 20k products, 1M order lines), quick, "
+        "or CUSTOMERS,PRODUCTS,ORDER_LINES",
+    )
+    p.add_argument("--workers", type=int, default=2 * cores, help="gunicorn workers (2 x cores)")
+    p.add_argument("--duration", type=float, help="seconds per measurement (scale's default)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=20.0,
+        help="fixed arrival rate (req/s) for scenarios without their own",
+    )
+    p.add_argument(
+        "--concurrency", type=int, help="closed-loop threads for max throughput (2 x workers)"
+    )
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+        help=f"PostgreSQL server; the harness creates and drops {stack.DB_NAME}",
+    )
+    p.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the seeded database and reuse it next time at the same scale",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only scenarios whose name contains this text (repeatable)",
+    )
+    p.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    args = p.parse_args(argv)
+    if isinstance(args.scale, str):
+        args.scale = parse_scale(args.scale)
+    args.duration = args.duration or args.scale.duration_s
+    args.concurrency = args.concurrency or 2 * args.workers
+    return args
+
+
+STARTED = time.monotonic()
+
+
+def echo(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def phase(text: str) -> None:
+    echo(f"[{time.monotonic() - STARTED:5.1f} s] {text}")
+
+
+def resolve_paths(app, scenarios: list[Scenario]) -> dict[str, str | None]:
+    """Each scenario's URL template, or None when its route is not in the app (n/a)."""
+    from flask import url_for
+    from werkzeug.exceptions import MethodNotAllowed, NotFound
+    from werkzeug.routing import BuildError, RequestRedirect
+
+    adapter = app.url_map.bind("localhost")
+    paths: dict[str, str | None] = {}
+    for s in scenarios:
+        if s.endpoint:
+            if s.endpoint not in app.view_functions:
+                paths[s.name] = None
+                continue
+            with app.test_request_context():
+                try:
+                    paths[s.name] = url_for(s.endpoint)
+                except BuildError as exc:  # a page that needs ids: declare it with a path
+                    raise SystemExit(f"{s.name}: {s.endpoint} needs arguments, use path=") from exc
+            continue
+        try:
+            adapter.match(s.route_probe().split("?")[0], method=s.method)
+            paths[s.name] = s.path
+        except RequestRedirect:  # the route exists with a trailing slash
+            path, _, query = s.path.partition("?")
+            paths[s.name] = path + "/" + (f"?{query}" if query else "")
+        except (NotFound, MethodNotAllowed):
+            paths[s.name] = None
+    return paths
+
+
+def route_exists(app, path: str, method: str = "GET") -> bool:
+    try:
+        app.url_map.bind("localhost").match(path, method=method)
+        return True
+    except Exception:
+        return False
+
+
+class Bench:
+    """One run: measurements in order, baselines interleaved."""
+
+    def __init__(self, args, base_url, client, loadgen, db_url) -> None:
+        self.args = args
+        self.base_url = base_url
+        self.client = client
+        self.loadgen = loadgen
+        self.db_url = db_url
+        self.figures = RunFigures()
+        self.baseline_requests = build_requests(BASELINE, client, BASELINE.path)
+
+    def _plan(self, scenario: Scenario, requests, mode: str, rate: float = 0.0) -> HttpPlan:
+        threads = self.args.concurrency if mode == "closed" else min(256, max(16, math.ceil(rate)))
+        return HttpPlan(
+            base_url=self.base_url,
+            requests=requests,
+            ok_statuses=scenario.ok,
+            duration_s=self.args.duration,
+            mode=mode,
+            rate=rate,
+            concurrency=threads,
+            warmup_s=self.args.scale.warmup_s,
+        )
+
+    def record(self, name, mode, rate, result: LoadResult, ratio=None, ratio_to=None) -> Summary:
+        summary = summarize(result.latencies_ms, result.errors, result.elapsed_s)
+        self.figures.measurements.append(Measurement(name, mode, rate, summary, ratio, ratio_to))
+        note = ""
+        if result.errors:
+            note = f"  statuses {result.statuses}"
+        p95 = "-" if summary.p95_ms is None else f"{summary.p95_ms:.1f}"
+        line = f"{name:<28} {mode:<9} {summary.rps:8.1f} req/s  p95 {p95} ms"
+        echo(f"  {line}  errors {summary.errors}{note}")
+        return summary
+
+    def baseline_max(self) -> Summary:
+        plan = self._plan(BASELINE, self.baseline_requests, "closed")
+        return self.record(BASELINE.name, "max", None, self.loadgen.run(plan))
+
+    def run_scenario(self, scenario: Scenario, path: str) -> dict[str, int]:
+        """All measurements of one scenario; returns successful requests per tag."""
+        requests = build_requests(scenario, self.client, path)
+        tags: dict[str, int] = {}
+        max_rps = None
+        rate = scenario.rate or self.args.rate
+        if scenario.name == CHECKOUT:  # the goal's fixed rate first, then the ceiling
+            tags = _merge(tags, self._open(scenario, requests, "rate", rate))
+        if scenario.measure_max:
+            max_rps, max_tags = self._max(scenario, requests)
+            tags = _merge(tags, max_tags)
+        if scenario.at_half_max and max_rps:
+            self._open(scenario, requests, "half max", round(max_rps / 2, 1))
+        elif scenario.name != CHECKOUT:
+            self._open(scenario, requests, "rate", rate)
+        return tags
+
+    def _open(self, scenario, requests, mode, rate) -> dict[str, int]:
+        result = self.loadgen.run(self._plan(scenario, requests, "open", rate))
+        self.record(scenario.name, mode, rate, result)
+        return result.tags
+
+    def _max(self, scenario, requests) -> tuple[float, dict[str, int]]:
+        if scenario.name == CHECKOUT:
+            ceiling = self.sql_ceiling(requests)
+            ratio_to = "plain SQL"
+        else:
+            ceiling = self.baseline_max().rps
+            ratio_to = "fortunes"
+        result = self.loadgen.run(self._plan(scenario, requests, "closed"))
+        rps = summarize(result.latencies_ms, result.errors, result.elapsed_s).rps
+        ratio = rps / ceiling if ceiling else None
+        self.record(scenario.name, "max", None, result, ratio, ratio_to if ratio else None)
+        return rps, result.tags
+
+    def sql_ceiling(self, requests) -> float | None:
+        seller_id, tenant_id = self.client.identity()
+        params = [
+            {**_checkout_params(r.body), "tenant_id": tenant_id, "seller_id": seller_id}
+            for r in requests
+        ]
+        a = self.args
+        function = "bench.plain_sql:plain_sql_checkout"
+        plan = SqlPlan(self.db_url, function, params, a.duration, a.concurrency, a.scale.warmup_s)
+        result = self.loadgen.run(plan)
+        if result.not_available:
+            self.figures.absent["checkout as plain SQL (ceiling)"] = result.not_available
+            echo(f"  checkout as plain SQL      {result.not_available}")
+            return None
+        return self.record("checkout as plain SQL", "max", None, result).rps
+
+
+def _checkout_params(body: bytes | None) -> dict:
+    import json
+
+    data = json.loads(body or b"{}")
+    item = data["items"][0]
+    return {
+        "customer_id": data["customer_id"],
+        "shipping_address_id": data["shipping_address_id"],
+        "product_id": item["product_id"],
+        "qty": item["qty"],
+    }
+
+
+def _merge(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()}
+
+
+def stock_of(client: BenchClient, product_ids) -> dict[str, int]:
+    return {pid: client.get_json(f"/api/v1/products/{pid}")["stock_qty"] for pid in product_ids}
+
+
+def count_oversells(before: dict[str, int], after: dict[str, int], sold: dict[str, int]) -> int:
+    """Units confirmed beyond what left the stock, plus products driven below zero."""
+    over = sum(max(0, sold.get(pid, 0) - (before[pid] - after[pid])) for pid in before)
+    return over + sum(1 for qty in after.values() if qty < 0)
+
+
+def _git(*args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=stack.ROOT, capture_output=True, text=True)
+    result.check_returncode()
+    return result.stdout.strip()
+
+
+def git_commit() -> str:
+    try:
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        return _git("rev-parse", "--short", "HEAD") + (" (uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def seeded_counts(client: BenchClient, app) -> str:
+    parts = []
+    for label in ("customers", "products", "orders"):
+        path = f"/api/v1/{label}"
+        if route_exists(app, path):
+            parts.append(f"{client.total(path):,} {label}")
+    return ", ".join(parts) or "demo company and its users only (no scale options yet)"
+
+
+def seed(env: dict[str, str], scale: Scale) -> None:
+    help_text = stack.flask(env, "seed-demo", "--help")
+    options = stack.supported_seed_options(help_text)
+    args = stack.seed_arguments(options, scale.customers, scale.products, scale.order_lines)
+    phase(f"seeding: flask seed-demo {' '.join(args)}".rstrip())
+    stack.flask(env, "seed-demo", *args)
+
+
+def _raise_interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Explicit, so cleanup also runs when started with SIGINT ignored (a background job).
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    admin_url, db_url = stack.database_urls(args.database_url)
+    env = stack.app_environment(db_url)
+    os.environ.update(env)  # the in-process app (route discovery) reads the same settings
+    from webapp import create_app
+
+    app = create_app()
+    scenarios = [s for s in SCENARIOS if not args.only or any(o in s.name for o in args.only)]
+    paths = resolve_paths(app, [BASELINE, *scenarios])
+    if paths[BASELINE.name] is None:
+        raise SystemExit("the baseline page is missing: is webapp/bench_routes.py registered?")
+
+    procs = stack.Processes(Path(tempfile.mkdtemp(prefix="vitrine-bench-")))
+    loadgen = None
+    echo(f"vitrine bench: {args.scale.label}; {os.cpu_count()} cores; {args.workers} workers")
+    try:
+        reused = stack.prepare_database(admin_url, args.scale.label, args.keep_db)
+        phase("database ready; flask db upgrade")
+        stack.flask(env, "db", "upgrade")
+        if reused:
+            phase(f"reusing the seeded database {stack.DB_NAME} (--keep-db)")
+        else:
+            seed(env, args.scale)
+            stack.mark_seeded(admin_url, args.scale.label)
+        phase(f"starting gunicorn ({args.workers} workers) and one worker")
+        port = stack.free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        stack.start_web(procs, env, port, args.workers)
+        stack.start_worker(procs, env)
+        stack.wait_ready(procs, base_url)
+        loadgen = LoadGenerator()
+        phase("ready; running scenarios")
+        figures, seeded = drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs)
+    finally:
+        if loadgen:
+            loadgen.close()
+        procs.stop_all()
+        if not args.keep_db:
+            stack.drop_database(admin_url)
+        phase("stopped everything" + ("" if args.keep_db else f"; dropped {stack.DB_NAME}"))
+    return report(args, figures, seeded)
+
+
+def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
+    from bench.drain import REQUIRED_PATHS, run_drain
+    from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
+
+    client = BenchClient(base_url)
+    client.sign_in(DEMO_ADMIN, DEMO_PASSWORD)
+    seeded = seeded_counts(client, app)
+    bench = Bench(args, base_url, client, loadgen, db_url)
+    figures = bench.figures
+    if route_exists(app, "/api/v1/customers"):
+        figures.customers = client.total("/api/v1/customers")
+    echo(f"seeded: {seeded}")
+    for scenario in scenarios:
+        path = paths[scenario.name]
+        if path is None:
+            figures.absent[scenario.name] = "n/a: module not present"
+            echo(f"  {scenario.name:<28} n/a: module not present")
+            continue
+        if scenario.name == CHECKOUT:
+            products = {r.tag for r in build_requests(scenario, client, path)}
+            before = stock_of(client, products)
+            sold = bench.run_scenario(scenario, path)
+            figures.oversells = count_oversells(before, stock_of(client, products), sold)
+        else:
+            bench.run_scenario(scenario, path)
+    if all(route_exists(app, p, "POST" if "transitions" in p else "GET") for p in REQUIRED_PATHS):
+        tenant_id = client.identity()[1]
+        figures.drain = run_drain(client, procs, db_url, tenant_id, args.scale.drain_jobs, echo)
+    else:
+        figures.absent["cashback drain"] = "n/a: module not present"
+    return figures, seeded
+
+
+def report(args, figures: RunFigures, seeded: str) -> int:
+    info = RunInfo(
+        date=date.today().isoformat(),
+        commit=git_commit(),
+        cores=os.cpu_count() or 1,
+        workers=args.workers,
+        scale=args.scale.label,
+        duration_s=args.duration,
+        rate=args.rate,
+        seeded=seeded,
+    )
+    verdicts = evaluate(figures)
+    path = results_path(args.results_dir, info)
+    previous = path.read_text() if path.exists() else None
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(info, figures, verdicts, previous))
+    echo()
+    for line in table(figures):
+        echo(line)
+    echo()
+    for v in verdicts:
+        echo(f"  [{v.status:^7}] {v.goal}: {v.detail}")
+    shown = path.relative_to(stack.ROOT) if path.is_relative_to(stack.ROOT) else path
+    echo(f"\nresults written to {shown}")
+    echo(goals_line(verdicts))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        echo("interrupted: every process stopped, results not written")
+        sys.exit(130)

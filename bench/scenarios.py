@@ -1,0 +1,179 @@
+"""What the benchmark measures: one declarative entry per scenario.
+
+A scenario whose route does not exist in the app yet (its module has not landed) is reported
+"n/a: module not present" and left out of the goals. Adding one is a few lines: a name, the
+route (a path from SPEC 8, or a Flask endpoint name for web pages), who calls it, and, when
+the URL or body needs real data, a ``samples`` function that fetches it through the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.client import BenchClient
+from bench.loadgen import RequestSpec
+from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
+
+SAMPLE_SIZE = 200  # distinct URLs/bodies a scenario cycles through
+
+Samples = Callable[[BenchClient], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    # Goal group: "baseline", "auth", "probe", "page" (list/detail), "lookup", "checkout",
+    # "report". Goals pick scenarios by name, so the group is documentation and ordering.
+    group: str
+    path: str = ""  # URL, "{placeholders}" filled from samples; checked against the app's routes
+    endpoint: str | None = None  # web page whose URL the SPEC does not fix: Flask endpoint
+    method: str = "GET"
+    auth: str = "none"  # "none", "session" (web cookie), "token" (API bearer), "login-form"
+    samples: Samples | None = None
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # JSON body from a sample
+    tag: Callable[[dict[str, Any]], str] | None = None  # counted per success (oversell check)
+    ok: tuple[int, ...] = (200,)
+    rate: float | None = None  # fixed arrival rate for this scenario, else --rate
+    measure_max: bool = False  # closed-loop max throughput and ratio to the baseline
+    at_half_max: bool = False  # open loop at half the measured max instead of the fixed rate
+    fresh_idempotency_key: bool = False
+
+    def route_probe(self) -> str:
+        """The path to look up in the app's URL map (placeholders get a dummy value)."""
+        return self.path.format_map(_Dummy())
+
+
+class _Dummy(dict):
+    def __missing__(self, key: str) -> str:
+        return "1"
+
+
+# --- sample data, fetched through the API (SPEC 8 field names) ------------------------------
+
+
+def _period() -> dict[str, str]:
+    today = date.today()
+    return {"from": (today - timedelta(days=365)).isoformat(), "to": today.isoformat()}
+
+
+def customer_samples(client: BenchClient) -> list[dict[str, Any]]:
+    return [{"document": c["document"]} for c in client.list_all("/api/v1/customers", SAMPLE_SIZE)]
+
+
+def product_search_samples(client: BenchClient) -> list[dict[str, Any]]:
+    words = {p["name"].split()[0] for p in client.list_all("/api/v1/products", SAMPLE_SIZE)}
+    return [{"query": urlencode({"q": word})} for word in sorted(words)]
+
+
+def order_samples(client: BenchClient) -> list[dict[str, Any]]:
+    return [{"id": o["id"]} for o in client.list_all("/api/v1/orders", SAMPLE_SIZE)]
+
+
+def period_samples(client: BenchClient) -> list[dict[str, Any]]:
+    return [{"query": urlencode(_period())}]
+
+
+def checkout_samples(client: BenchClient) -> list[dict[str, Any]]:
+    """One-item pix checkouts for customers that have a shipping address, over many products
+    so stock lasts the run; each request's product is its tag for the oversell check."""
+    products = [p for p in client.list_all("/api/v1/products", 1000) if p["stock_qty"] > 0]
+    buyers = []
+    for customer in client.list_all("/api/v1/customers", 100):
+        detail = client.get_json(f"/api/v1/customers/by-document/{customer['document']}")
+        shipping = [a for a in detail.get("addresses", []) if a["kind"] == "shipping"]
+        if shipping:
+            buyers.append((customer["id"], shipping[0]["id"]))
+    if not products or not buyers:
+        raise RuntimeError("seed has no products in stock or no customer with a shipping address")
+    return [
+        {
+            "customer_id": buyers[i % len(buyers)][0],
+            "shipping_address_id": buyers[i % len(buyers)][1],
+            "product_id": product["id"],
+        }
+        for i, product in enumerate(products)
+    ]
+
+
+def checkout_body(sample: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "customer_id": sample["customer_id"],
+        "shipping_address_id": sample["shipping_address_id"],
+        "items": [{"product_id": sample["product_id"], "qty": 1}],
+        "wallet_amount": "0.00",
+        "payment_method": "pix",
+    }
+
+
+# --- the scenarios, in run order -----------------------------------------------------------
+
+SCENARIOS: list[Scenario] = [
+    Scenario("health", "probe", path="/health"),
+    Scenario("sign in (web form)", "auth", path="/login", method="POST", auth="login-form",
+             ok=(302,), rate=2),
+    Scenario("sign in (API token)", "auth", path="/api/v1/auth/token", method="POST",
+             body=lambda _s: {"email": DEMO_ADMIN, "password": DEMO_PASSWORD}, rate=2),
+    Scenario("home page", "page", path="/", auth="session", measure_max=True, at_half_max=True),
+    Scenario("customer lookup by CPF", "lookup", auth="token",
+             path="/api/v1/customers/by-document/{document}", samples=customer_samples),
+    Scenario("product search", "page", path="/api/v1/products?{query}", auth="token",
+             samples=product_search_samples, measure_max=True, at_half_max=True),
+    Scenario("checkout", "checkout", path="/api/v1/orders", method="POST", auth="token",
+             samples=checkout_samples, body=checkout_body, tag=lambda s: str(s["product_id"]),
+             ok=(201,), rate=20, measure_max=True, fresh_idempotency_key=True),
+    Scenario("order list", "page", endpoint="sales.orders", auth="session",
+             measure_max=True, at_half_max=True),
+    Scenario("order page", "page", path="/api/v1/orders/{id}", auth="token",
+             samples=order_samples, measure_max=True, at_half_max=True),
+    Scenario("dashboard", "report", endpoint="reports.dashboard", auth="session"),
+    Scenario("ABC curve", "report", path="/api/v1/reports/abc?{query}", auth="token",
+             samples=period_samples),
+    Scenario("best sellers ranking", "report", path="/api/v1/reports/sellers?{query}",
+             auth="token", samples=period_samples),
+    Scenario("VIP customers ranking", "report", path="/api/v1/reports/vip-customers?{query}",
+             auth="token", samples=period_samples),
+]  # fmt: skip
+
+BASELINE = Scenario("baseline: fortunes page", "baseline", path="/bench/fortunes",
+                    measure_max=True)  # fmt: skip
+
+
+def build_requests(scenario: Scenario, client: BenchClient, path: str) -> list[RequestSpec]:
+    """The concrete requests the load generator cycles through."""
+    headers = _auth_headers(scenario, client)
+    if scenario.auth == "login-form":
+        form = client.login_form()
+        body = urlencode(
+            {"csrf_token": form.csrf_token, "email": DEMO_ADMIN, "password": DEMO_PASSWORD}
+        ).encode()
+        headers = {"Cookie": form.cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        return [RequestSpec(scenario.method, path, headers, body)]
+    samples = scenario.samples(client) if scenario.samples else [{}]
+    if not samples:
+        raise RuntimeError(f"{scenario.name}: the seeded data gave no samples")
+    if scenario.body:
+        headers = {**headers, "Content-Type": "application/json"}
+    return [
+        RequestSpec(
+            scenario.method,
+            path.format(**sample),
+            headers,
+            json.dumps(scenario.body(sample)).encode() if scenario.body else None,
+            scenario.fresh_idempotency_key,
+            scenario.tag(sample) if scenario.tag else None,
+        )
+        for sample in samples
+    ]
+
+
+def _auth_headers(scenario: Scenario, client: BenchClient) -> dict[str, str]:
+    if scenario.auth == "session":
+        return {"Cookie": client.session_cookie}
+    if scenario.auth == "token":
+        return client.bearer
+    return {}
