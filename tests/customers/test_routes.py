@@ -54,6 +54,7 @@ def test_create_customer_redirects_to_its_page(login_as, app, tenant):
     with in_tenant(app, tenant.tenant_id):
         customer = services.find_by_document(CPF_DIGITS)
         assert customer.phone == "21987654321"
+        assert customer.active is True
     assert f"/customers/{customer.id}" in response.headers["Location"]
 
 

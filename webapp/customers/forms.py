@@ -67,13 +67,11 @@ class CustomerForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.document.flags.required = True
 
-    def values(self) -> dict[str, Any]:
+    def values(self, editing: bool = False) -> dict[str, Any]:
         data = {name: self[name].data for name in ("name", "document", "email", "phone")}
-        data.update(
-            birth_date=self.birth_date.data,
-            marketing_consent=self.marketing_consent.data,
-            active=self.active.data,
-        )
+        data.update(birth_date=self.birth_date.data, marketing_consent=self.marketing_consent.data)
+        if editing:  # the "active" box is only on the edit form; new customers start active
+            data["active"] = self.active.data
         return data
 
 

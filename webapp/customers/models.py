@@ -99,6 +99,7 @@ class Customer(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
 class Address(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
     __tablename__ = "addresses"
     __audit_parent__ = ("customers", "customer_id")
+    __audit_exclude__ = frozenset({"customer_id"})  # already the entry's parent_id
     __table_args__ = (
         # One default per (customer, kind): the service keeps it so, the index guarantees it.
         Index(

@@ -59,7 +59,7 @@ def edit(customer_id: int):
     duplicate = None
     if form.validate_on_submit():
         try:
-            services.update_customer(current_user, customer_id, form.values())
+            services.update_customer(current_user, customer_id, form.values(editing=True))
         except DomainError as exc:
             duplicate = apply_errors(form, exc)
         else:

@@ -198,11 +198,15 @@ def add_address(actor: Any, customer_id: int, data: Mapping[str, Any]) -> Addres
     with unit_of_work(actor) as uow:
         customer = get_customer(customer_id)
         make_default = bool(values.pop("is_default", False))
-        address = Address(customer_id=customer.id, is_default=False, **values)
+        current = _default_of(customer.id, values["kind"])
+        if current is None:
+            make_default = True  # the first address of its kind is the default
+        elif make_default:
+            current.is_default = False
+            uow.session.flush()  # unset first: the partial unique index allows one default
+        address = Address(customer_id=customer.id, is_default=make_default, **values)
         uow.session.add(address)
         uow.session.flush()
-        if make_default or _default_of(customer.id, address.kind, exclude=address.id) is None:
-            _make_default(uow.session, address)
     return address
 
 
