@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from webapp.core import documents
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
@@ -85,7 +86,12 @@ def lookup_by_document(document: str) -> Customer:
         digits, _kind = documents.parse_document(document)
     except documents.InvalidDocument as exc:
         raise ValidationFailed(str(exc), field="document") from exc
-    customer = find_by_document(digits)
+    query = (
+        select(Customer)
+        .where(Customer.document == digits)
+        .options(joinedload(Customer.addresses))  # the checkout shows them: one round trip
+    )
+    customer = db.session.scalars(query).unique().first()
     if customer is None:
         raise CustomerNotFound("Nenhum cliente com este CPF/CNPJ.")
     return customer
