@@ -73,6 +73,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.catalog import bp as catalog_bp
 
     app.register_blueprint(catalog_bp)
+
+    from webapp.customers import bp as customers_bp
+
+    app.register_blueprint(customers_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

@@ -32,17 +32,17 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Só popula se o banco não tiver nenhuma empresa.")
+@click.option(
+    "--customers", type=click.IntRange(min=0), default=None, help="Total de clientes (padrão 60)."
+)
 @click.option("--products", default=300, show_default=True, type=click.IntRange(min=0))
 @with_appcontext
-def seed_demo_command(if_empty: bool, products: int) -> None:
+def seed_demo_command(if_empty: bool, customers: int | None, products: int) -> None:
     """Realistic pt-BR demo data; prints the demo logins."""
     if if_empty and not database_is_empty():
         click.echo("Banco já tem dados; demo não recriada.")
     else:
-        tenant_id = seed_demo(echo=click.echo)
-        from webapp.catalog.demo import seed_catalog
-
-        seed_catalog(tenant_id, products, echo=click.echo)
+        seed_demo(echo=click.echo, customers=customers, products=products)
     click.echo("Logins de demonstração:")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<13} {email} / {password}")

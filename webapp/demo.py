@@ -27,8 +27,31 @@ def database_is_empty() -> bool:
         return not db.session.scalar(select(func.count()).select_from(Tenant))
 
 
-def seed_demo(echo: Callable[[str], None] = print) -> int:
-    """Create the demo tenant with an admin and a seller (idempotent). Returns the tenant id."""
+DEMO_CUSTOMERS = 60
+
+
+def seed_demo(
+    echo: Callable[[str], None] = print, customers: int | None = None, products: int = 300
+) -> int:
+    """Demo tenant with its people, customers and catalog (idempotent). Returns the tenant id."""
+    from webapp.catalog.demo import seed_catalog
+
+    tenant_id = _seed_people(echo)
+    _seed_customers(tenant_id, customers, echo)
+    seed_catalog(tenant_id, products, echo=echo)
+    return tenant_id
+
+
+def _seed_customers(tenant_id: int, customers: int | None, echo: Callable[[str], None]) -> None:
+    from webapp.customers.demo import seed_customers
+
+    wanted = DEMO_CUSTOMERS if customers is None else customers
+    with tenant_context(tenant_id):
+        added = seed_customers(tenant_id, wanted, echo)
+    echo(f"Clientes de demonstração: {added} novos (meta {wanted}).")
+
+
+def _seed_people(echo: Callable[[str], None]) -> int:
     existing = identity.find_user_by_email(DEMO_ADMIN)
     if existing is not None:
         echo("Empresa de demonstração já existe.")

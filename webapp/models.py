@@ -6,6 +6,7 @@ from webapp.core.errors import ErrorLog  # noqa: F401
 from webapp.core.jobs import BackgroundJob  # noqa: F401
 from webapp.core.tenancy import Tenant  # noqa: F401
 from webapp.core.uow import OutboxMessage  # noqa: F401
+from webapp.customers.models import Address, Customer  # noqa: F401
 from webapp.identity.models import (  # noqa: F401
     RefreshToken,
     RevokedAccessToken,

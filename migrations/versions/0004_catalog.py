@@ -5,7 +5,7 @@ min <= sale <= max; SKU is unique per tenant and EAN too when present (partial u
 also on SQLite). stock_movements.order_id has no foreign key yet: the sales migration adds it.
 
 Revision ID: 0004_catalog
-Revises: 0001_foundation
+Revises: 0003_customers
 Create Date: 2026-11-22 05:30:00.830511
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_catalog'
-down_revision = '0002_identity'
+down_revision = '0003_customers'
 branch_labels = None
 depends_on = None
 

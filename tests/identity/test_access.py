@@ -16,6 +16,8 @@ from sqlalchemy import text
 
 from tests.catalog.factories import make_product
 from tests.conftest import in_tenant
+from tests.customers.conftest import ADDRESS, customer_data
+from webapp.customers import services as customer_services
 from webapp.extensions import db
 from webapp.identity.models import Role
 
@@ -167,6 +169,8 @@ def seed_tenant_a(app, make_tenant, make_user):
     make_user(admin.tenant_id, Role.SELLER)
     with in_tenant(app, admin.tenant_id):
         make_product(admin.id, stock_qty=3)
+        customer = customer_services.create_customer(admin.id, customer_data())
+        customer_services.add_address(admin.id, customer.id, ADDRESS)
     return admin
 
 

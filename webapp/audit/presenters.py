@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from webapp.audit import labels
+from webapp.core import documents
 from webapp.core.audit import AuditEntry
 from webapp.core.money import format_brl
 
@@ -116,7 +117,14 @@ def _as_date(value: Any, tz: ZoneInfo) -> str:
         return str(value)
 
 
+def _masked(formatter):
+    return lambda value, tz: formatter(str(value))
+
+
 _FORMATTERS = {
+    "cpf_cnpj": _masked(documents.format_document),
+    "cep": _masked(documents.format_cep),
+    "phone": _masked(documents.format_phone),
     "text": _as_text,
     "money": _as_money,
     "percent": _as_percent,

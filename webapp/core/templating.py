@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from webapp.core.documents import format_cep, format_document, format_phone
 from webapp.core.money import format_brl
 
 
@@ -34,6 +35,9 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["brl"] = format_brl
     app.jinja_env.filters["datetime_br"] = format_datetime
     app.jinja_env.filters["date_br"] = format_date
+    app.jinja_env.filters["cpf_cnpj"] = format_document
+    app.jinja_env.filters["cep"] = format_cep
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["endpoint_exists"] = endpoint_exists
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
