@@ -6,3 +6,4 @@ from webapp.core.jobs import BackgroundJob  # noqa: F401
 from webapp.core.tenancy import Tenant  # noqa: F401
 from webapp.core.uow import OutboxMessage  # noqa: F401
 from webapp.identity.models import User, UserSession  # noqa: F401
+from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401
