@@ -157,3 +157,11 @@ def test_sellers_cannot_adjust_balances(app, tenant, make_user):
         with pytest.raises(PermissionDenied):
             wallet.manual_adjustment(seller, 1, D("5.00"), "Quero", "k")
         assert ledger_counts() == (0, 0)
+
+
+def test_a_wallet_loaded_before_a_posting_shows_the_new_balance(ctx):
+    with unit_of_work():  # one session throughout: no commit expires the object for us
+        loaded = wallet.get_or_create_wallet(1)
+        assert loaded.balance == D("0.00")
+        fund(1, "12.34")
+        assert (loaded.balance, loaded.version) == (D("12.34"), 2)

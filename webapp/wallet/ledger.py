@@ -6,8 +6,10 @@
 2. the transaction row is inserted first, so its unique (tenant_id, idempotency_key) index
    makes a concurrent duplicate wait for the first and then find it (no double posting);
 3. balances change by single conditional UPDATEs taken in account-id order (no deadlock
-   between two postings), the wallet's ``balance + delta >= 0`` check refusing an overspend
-   under the row lock, with the DB CHECK as the backstop;
+   between two postings): ``UPDATE wallets SET balance = balance + :delta, version =
+   version + 1 WHERE account_id = :a AND tenant_id = :t AND balance + :delta >= 0 RETURNING
+   balance`` (account_id is as unique as (tenant_id, customer_id) and is what a leg holds);
+   no row back means InsufficientBalance, and the DB CHECK is the backstop;
 4. each entry stores the account's running ``balance_after``.
 """
 
@@ -172,7 +174,15 @@ def post_transaction(
             )
         )
     session.flush()
-    # The Core UPDATEs bypassed the identity map: make loaded accounts/wallets re-read.
-    for leg in ordered:
-        session.expire(leg.account, ["balance"])
+    _expire_balances(session, ordered)
     return txn
+
+
+def _expire_balances(session: Session, legs: list[Leg]) -> None:
+    """The Core UPDATEs bypassed the identity map: loaded accounts and wallets must re-read."""
+    moved = {leg.account.id for leg in legs}
+    for leg in legs:
+        session.expire(leg.account, ["balance"])
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Wallet) and obj.account_id in moved:
+            session.expire(obj, ["balance", "version"])
