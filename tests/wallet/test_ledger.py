@@ -166,3 +166,17 @@ def test_wallets_and_keys_are_per_tenant(app, tenant, make_tenant):
         assert ledger_counts() == (1, 2)
     with in_tenant(app):
         assert_ledger_ok()
+
+
+def test_balances_land_exactly_on_zero_whatever_the_database_float_tricks(ctx):
+    """Found by the state machine: on SQLite 5.04 - 5.03 - 0.01 was refused as negative."""
+    wallet.credit_cashback(1, 1, Decimal("0.01"))
+    wallet.credit_cashback(2, 1, Decimal("5.03"))
+    wallet.pay_with_balance(3, 1, Decimal("5.03"))
+    wallet.pay_with_balance(4, 1, Decimal("0.01"))
+    assert wallet.balance(1) == Decimal("0.00")
+    for order, amount in ((11, "0.10"), (12, "0.20")):
+        wallet.credit_cashback(order, 1, Decimal(amount))
+    wallet.pay_with_balance(20, 1, Decimal("0.30"))
+    assert wallet.balance(1) == Decimal("0.00")
+    assert_ledger_ok()

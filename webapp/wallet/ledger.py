@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import exc, select, update
+from sqlalchemy import exc, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.core.money import ZERO, quantize
@@ -96,15 +96,22 @@ def _insert_transaction(session: Session, txn: LedgerTransaction) -> bool:
     return True
 
 
+def _plus(column, amount: Decimal):
+    # ROUND to centavos: SQLite keeps NUMERIC as a double, where 5.04 - 5.03 - 0.01 < 0.
+    # On PostgreSQL's exact NUMERIC it changes nothing.
+    return func.round(column + amount, 2)
+
+
 def _move_wallet(session: Session, tenant_id: int, leg: Leg) -> None:
+    new_balance = _plus(wallets_table.c.balance, leg.amount)
     result = session.execute(
         update(wallets_table)
         .where(
             wallets_table.c.account_id == leg.account.id,
             wallets_table.c.tenant_id == tenant_id,
-            wallets_table.c.balance + leg.amount >= 0,
+            new_balance >= 0,
         )
-        .values(balance=wallets_table.c.balance + leg.amount, version=wallets_table.c.version + 1)
+        .values(balance=new_balance, version=wallets_table.c.version + 1)
         .returning(wallets_table.c.balance)
     ).first()
     if result is None:
@@ -121,7 +128,7 @@ def _move_account(session: Session, tenant_id: int, leg: Leg) -> Decimal:
     return session.execute(
         update(accounts_table)
         .where(accounts_table.c.id == leg.account.id, accounts_table.c.tenant_id == tenant_id)
-        .values(balance=accounts_table.c.balance + leg.amount)
+        .values(balance=_plus(accounts_table.c.balance, leg.amount))
         .returning(accounts_table.c.balance)
     ).scalar_one()
 
