@@ -92,6 +92,10 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(worker_command)
 
+    from webapp.wallet.cli import ledger_cli
+
+    app.cli.add_command(ledger_cli)
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

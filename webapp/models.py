@@ -14,3 +14,4 @@ from webapp.identity.models import (  # noqa: F401
     User,
     UserSession,
 )
+from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401

@@ -1,0 +1,65 @@
+"""Finding or opening wallets and ledger accounts, safe when two requests race to open one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import exc, select
+from sqlalchemy.orm import Session
+
+from webapp.customers import services as customer_services
+from webapp.wallet.models import Account, AccountKind, Wallet, wallet_account_code
+
+T = TypeVar("T")
+
+
+def _get_or_insert(session: Session, find: Callable[[], T | None], build: Callable[[], T]) -> T:
+    if (found := find()) is not None:
+        return found
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite serialises writers: nobody can insert between our read and our write.
+        row = build()
+        session.flush()
+        return row
+    try:
+        with session.begin_nested():
+            row = build()
+            session.flush()
+        return row
+    except exc.IntegrityError:
+        # Another transaction opened it first; its row is committed and visible now.
+        return find()
+
+
+def system_account(session: Session, code: str) -> Account:
+    """The tenant's system account ``code`` (opened on first use)."""
+
+    def find() -> Account | None:
+        return session.scalar(select(Account).where(Account.code == code))
+
+    def build() -> Account:
+        account = Account(kind=AccountKind.SYSTEM, code=code)
+        session.add(account)
+        return account
+
+    return _get_or_insert(session, find, build)
+
+
+def find_wallet(session: Session, customer_id: int) -> Wallet | None:
+    return session.scalar(select(Wallet).where(Wallet.customer_id == customer_id))
+
+
+def wallet_for(session: Session, customer_id: int) -> Wallet:
+    """The customer's wallet and its ledger account (opened on first use)."""
+
+    def build() -> Wallet:
+        # Opening a wallet needs a customer of this tenant: a foreign or unknown id is a
+        # clean 404, not a foreign-key error at flush.
+        customer_services.get_customer(customer_id)
+        account = Account(kind=AccountKind.CUSTOMER_WALLET, code=wallet_account_code(customer_id))
+        wallet = Wallet(customer_id=customer_id, account=account)
+        session.add_all([account, wallet])
+        return wallet
+
+    return _get_or_insert(session, lambda: find_wallet(session, customer_id), build)

@@ -1,0 +1,26 @@
+"""``flask ledger check``: the ledger's invariants, checked from the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from webapp.extensions import db
+from webapp.wallet.checks import check_ledger
+
+
+@click.group("ledger")
+def ledger_cli() -> None:
+    """Razão da carteira (ledger)."""
+
+
+@ledger_cli.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Verify every ledger invariant in every tenant; exit 1 on any violation."""
+    report = check_ledger(db.engine)
+    click.echo(report.render())
+    if not report.ok:
+        sys.exit(1)

@@ -1,0 +1,195 @@
+"""The posting primitive: the only code that writes ledger rows and moves balances.
+
+``post_transaction`` writes one transaction and its entries inside the caller's unit of work:
+
+1. the legs must sum to zero, each on a distinct account, none zero;
+2. the transaction row is inserted first, so its unique (tenant_id, idempotency_key) index
+   makes a concurrent duplicate wait for the first and then find it (no double posting);
+3. balances change by single conditional UPDATEs taken in account-id order (no deadlock
+   between two postings): ``UPDATE wallets SET balance = balance + :delta, version =
+   version + 1 WHERE account_id = :a AND tenant_id = :t AND balance + :delta >= 0 RETURNING
+   balance`` (account_id is as unique as (tenant_id, customer_id) and is what a leg holds);
+   no row back means InsufficientBalance, and the DB CHECK is the backstop;
+4. each entry stores the account's running ``balance_after``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import exc, func, select, update
+from sqlalchemy.orm import Session
+
+from webapp.core.money import ZERO, quantize
+from webapp.core.tenancy import require_tenant_id
+from webapp.core.uow import UnitOfWork
+from webapp.wallet.errors import IdempotencyConflict, InsufficientBalance, UnbalancedTransaction
+from webapp.wallet.models import (
+    Account,
+    AccountKind,
+    LedgerEntry,
+    LedgerTransaction,
+    TransactionKind,
+    Wallet,
+)
+
+accounts_table = Account.__table__
+wallets_table = Wallet.__table__
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount: Decimal
+
+
+def _legs(raw: Sequence[tuple[Account, Decimal]]) -> list[Leg]:
+    legs = [Leg(account, quantize(Decimal(amount))) for account, amount in raw]
+    if len(legs) < 2:
+        raise UnbalancedTransaction("a transaction needs at least two legs")
+    if any(leg.amount == ZERO for leg in legs):
+        raise UnbalancedTransaction("a leg of zero moves nothing")
+    if len({leg.account.id for leg in legs}) != len(legs):
+        raise UnbalancedTransaction("each account may appear once per transaction")
+    if sum((leg.amount for leg in legs), ZERO) != ZERO:
+        raise UnbalancedTransaction(f"legs sum to {sum(leg.amount for leg in legs)}, not zero")
+    # Lock order: every posting takes its rows by ascending account id.
+    return sorted(legs, key=lambda leg: leg.account.id)
+
+
+def _fingerprint(kind: TransactionKind, legs: Sequence[tuple[int, Decimal]]) -> tuple:
+    return (TransactionKind(kind), tuple(sorted(legs)))
+
+
+def _existing(session: Session, key: str) -> LedgerTransaction | None:
+    return session.scalar(select(LedgerTransaction).where(LedgerTransaction.idempotency_key == key))
+
+
+def _same_or_conflict(
+    existing: LedgerTransaction, kind: TransactionKind, legs: list[Leg]
+) -> LedgerTransaction:
+    stored = [(entry.account_id, entry.amount) for entry in existing.entries]
+    wanted = [(leg.account.id, leg.amount) for leg in legs]
+    if _fingerprint(existing.kind, stored) != _fingerprint(kind, wanted):
+        raise IdempotencyConflict(details={"transaction_id": existing.id})
+    return existing
+
+
+def _insert_transaction(session: Session, txn: LedgerTransaction) -> bool:
+    """Insert ``txn``; False when another transaction committed the same key first."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite serialises writers, and pysqlite's SAVEPOINT can commit the outer
+        # transaction; the unique index still refuses a duplicate there (the use case fails).
+        session.add(txn)
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add(txn)
+            session.flush()
+    except exc.IntegrityError as error:
+        if "idempotency_key" not in str(error.orig):
+            raise
+        return False
+    return True
+
+
+def _plus(column, amount: Decimal):
+    # ROUND to centavos: SQLite keeps NUMERIC as a double, where 5.04 - 5.03 - 0.01 < 0.
+    # On PostgreSQL's exact NUMERIC it changes nothing.
+    return func.round(column + amount, 2)
+
+
+def _move_wallet(session: Session, tenant_id: int, leg: Leg) -> None:
+    new_balance = _plus(wallets_table.c.balance, leg.amount)
+    result = session.execute(
+        update(wallets_table)
+        .where(
+            wallets_table.c.account_id == leg.account.id,
+            wallets_table.c.tenant_id == tenant_id,
+            new_balance >= 0,
+        )
+        .values(balance=new_balance, version=wallets_table.c.version + 1)
+        .returning(wallets_table.c.balance)
+    ).first()
+    if result is None:
+        available = session.scalar(
+            select(wallets_table.c.balance).where(
+                wallets_table.c.account_id == leg.account.id,
+                wallets_table.c.tenant_id == tenant_id,
+            )
+        )
+        raise InsufficientBalance(available or ZERO, -leg.amount)
+
+
+def _move_account(session: Session, tenant_id: int, leg: Leg) -> Decimal:
+    return session.execute(
+        update(accounts_table)
+        .where(accounts_table.c.id == leg.account.id, accounts_table.c.tenant_id == tenant_id)
+        .values(balance=_plus(accounts_table.c.balance, leg.amount))
+        .returning(accounts_table.c.balance)
+    ).scalar_one()
+
+
+def post_transaction(
+    uow: UnitOfWork,
+    kind: TransactionKind,
+    legs: Sequence[tuple[Account, Decimal]],
+    idempotency_key: str,
+    description: str,
+    order_id: int | None = None,
+    actor=None,
+    customer_id: int | None = None,
+) -> LedgerTransaction:
+    """Post one balanced transaction, or return the one already posted under the same key.
+
+    Raises InsufficientBalance when a wallet leg would go below zero and IdempotencyConflict
+    when the key was used for a different movement.
+    """
+    session = uow.session
+    tenant_id = require_tenant_id()
+    ordered = _legs(legs)
+    if not idempotency_key or len(idempotency_key) > 120:
+        raise ValueError("idempotency key must have 1 to 120 characters")
+    if (existing := _existing(session, idempotency_key)) is not None:
+        return _same_or_conflict(existing, kind, ordered)
+
+    txn = LedgerTransaction(
+        kind=TransactionKind(kind),
+        description=description[:500],
+        amount=sum((leg.amount for leg in ordered if leg.amount > 0), ZERO),
+        customer_id=customer_id,
+        order_id=order_id,
+        actor_id=getattr(actor, "id", actor) or uow.actor_id,
+        idempotency_key=idempotency_key,
+    )
+    if not _insert_transaction(session, txn):
+        return _same_or_conflict(_existing(session, idempotency_key), kind, ordered)
+
+    for leg in ordered:
+        if leg.account.kind == AccountKind.CUSTOMER_WALLET:
+            _move_wallet(session, tenant_id, leg)
+        balance_after = _move_account(session, tenant_id, leg)
+        session.add(
+            LedgerEntry(
+                transaction=txn,
+                account_id=leg.account.id,
+                amount=leg.amount,
+                balance_after=balance_after,
+            )
+        )
+    session.flush()
+    _expire_balances(session, ordered)
+    return txn
+
+
+def _expire_balances(session: Session, legs: list[Leg]) -> None:
+    """The Core UPDATEs bypassed the identity map: loaded accounts and wallets must re-read."""
+    moved = {leg.account.id for leg in legs}
+    for leg in legs:
+        session.expire(leg.account, ["balance"])
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Wallet) and obj.account_id in moved:
+            session.expire(obj, ["balance", "version"])

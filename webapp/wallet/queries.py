@@ -1,0 +1,143 @@
+"""Read side of the wallet: the statement (extrato) and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+
+from webapp.core.domain import ValidationFailed
+from webapp.core.pagination import Page, clamp
+from webapp.extensions import db
+from webapp.wallet.models import LedgerEntry, LedgerTransaction, TransactionKind, Wallet
+
+DEFAULT_TIMEZONE = "America/Sao_Paulo"
+CSV_HEADER = ["Data", "Tipo", "Descrição", "Pedido", "Valor", "Saldo após"]
+# A spreadsheet would run a cell starting with these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    entry_id: int
+    transaction_id: int
+    created_at: datetime
+    kind: TransactionKind
+    description: str
+    amount: Decimal  # signed: positive is a credit to the wallet
+    balance_after: Decimal
+    order_id: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+def period_bounds(
+    date_from: date | None, date_to: date | None, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[datetime | None, datetime | None]:
+    """Whole local days [from 00:00, to+1 00:00) in ``timezone``, as UTC instants."""
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed("A data inicial deve ser anterior à final.", field="from")
+    zone = ZoneInfo(timezone)
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+    return (
+        start_of(date_from) if date_from else None,
+        start_of(date_to + timedelta(days=1)) if date_to else None,
+    )
+
+
+def _statement_query(
+    customer_id: int, date_from: date | None, date_to: date | None, timezone: str
+) -> Select:
+    start, end = period_bounds(date_from, date_to, timezone)
+    query = (
+        select(
+            LedgerEntry.id,
+            LedgerEntry.transaction_id,
+            LedgerEntry.created_at,
+            LedgerTransaction.kind,
+            LedgerTransaction.description,
+            LedgerEntry.amount,
+            LedgerEntry.balance_after,
+            LedgerTransaction.order_id,
+        )
+        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .join(Wallet, Wallet.account_id == LedgerEntry.account_id)
+        .where(Wallet.customer_id == customer_id)
+    )
+    if start is not None:
+        query = query.where(LedgerEntry.created_at >= start)
+    if end is not None:
+        query = query.where(LedgerEntry.created_at < end)
+    return query
+
+
+def statement(
+    customer_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    per_page: int = 25,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Page[StatementLine]:
+    """Entries of the customer's wallet in the period, newest first."""
+    query = _statement_query(customer_id, date_from, date_to, timezone)
+    # Entry ids follow each account's lock order, so they order its running balance exactly.
+    query = query.order_by(LedgerEntry.id.desc())
+    page, per_page = clamp(page, per_page)
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page([StatementLine(*row) for row in rows], page, per_page, total)
+
+
+def _csv_money(value: Decimal) -> str:
+    # Spreadsheets in pt-BR read "1234,56"; no thousands separator keeps it a number.
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _csv_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def statement_csv(
+    customer_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+    batch: int = 500,
+) -> Iterator[str]:
+    """The statement as CSV lines (oldest first, ';'-separated, BOM for Excel), streamed."""
+    zone = ZoneInfo(timezone)
+    query = _statement_query(customer_id, date_from, date_to, timezone).order_by(
+        LedgerEntry.id.asc()
+    )
+    yield "\ufeff" + _csv_line(CSV_HEADER)
+    rows = db.session.execute(query.execution_options(yield_per=batch))
+    for row in rows:
+        line = StatementLine(*row)
+        yield _csv_line(
+            [
+                line.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                line.kind_label,
+                _csv_text(line.description),
+                "" if line.order_id is None else str(line.order_id),
+                _csv_money(line.amount),
+                _csv_money(line.balance_after),
+            ]
+        )
