@@ -31,6 +31,10 @@ SCREENSHOT_DIR = Path(__file__).parent / "screenshots"
 E2E_DIR = Path(__file__).parent
 
 # One browser context per page; each preset is the keyword arguments of new_context().
+# CI machines have two cores shared with PostgreSQL, Redis and the live server: give pages
+# and assertions room before calling a slow render a failure.
+E2E_TIMEOUT_MS = 15_000
+
 VIEWPORTS: dict[str, dict] = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {
@@ -77,6 +81,7 @@ def browser() -> Iterator:
     if not CHROMIUM.exists():
         pytest.skip(f"e2e: {CHROMIUM} not found (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="e2e: playwright not installed")
+    sync_api.expect.set_options(timeout=E2E_TIMEOUT_MS)
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -105,7 +110,7 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
             **context_options,
         }
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(E2E_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
