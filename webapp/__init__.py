@@ -28,6 +28,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from webapp.identity import passwords
+
+    passwords.configure(app.config["PASSWORD_HASH_PROFILE"])
     _init_extensions(app)
     _register_blueprints(app)
 

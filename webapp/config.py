@@ -85,6 +85,7 @@ class Config:
         self.WTF_CSRF_CHECK_DEFAULT = False
         self.WTF_CSRF_TIME_LIMIT = None
 
+        self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE") or "RFC_9106_LOW_MEMORY"
         self.JWT_ACCESS_TTL = timedelta(minutes=_int("JWT_ACCESS_MINUTES", 15))
         self.JWT_REFRESH_TTL = timedelta(days=_int("JWT_REFRESH_DAYS", 7))
         self.TIMEZONE = env.get("TIMEZONE") or "America/Sao_Paulo"
@@ -99,6 +100,7 @@ def settings_for_tests(database_url: str, redis_url: str | None) -> dict:
     """Settings the test suite applies on top of :class:`Config`."""
     return {
         "TESTING": True,
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "REDIS_URL": redis_url,
