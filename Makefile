@@ -35,8 +35,8 @@ worker: install
 	$(BIN)/flask worker
 
 lint: install
-	$(BIN)/ruff check webapp tests
-	$(BIN)/ruff format --check webapp tests
+	$(BIN)/ruff check webapp tests bench
+	$(BIN)/ruff format --check webapp tests bench
 
 format: install
 	$(BIN)/ruff format webapp tests
