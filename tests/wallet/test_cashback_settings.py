@@ -3,7 +3,7 @@ and the checkout estimate read them."""
 
 from __future__ import annotations
 
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +16,8 @@ from webapp.identity import settings as tenant_settings
 from webapp.identity.models import User
 from webapp.wallet import services
 from webapp.wallet.cashback import CashbackRules, set_category_rate
+
+D = Decimal  # short money literals
 
 
 def test_rules_are_pure_arithmetic_over_lines():
@@ -42,9 +44,7 @@ def test_tenant_settings_and_overrides_feed_the_rules(app, tenant, make_tenant):
         set_category_rate(admin, category, "7,25%")
         rules = services.cashback_rules()
         assert rules == CashbackRules(D("3.00"), D("10.00"), {category: D("7.25")})
-        assert services.estimate_cashback([(category, D("100")), (None, D("100"))], 0) == D(
-            "10.25"
-        )
+        assert services.estimate_cashback([(category, D("100")), (None, D("100"))], 0) == D("10.25")
         with pytest.raises(NotFound):  # another tenant's category does not exist here
             set_category_rate(admin, other_category, "1")
         with pytest.raises(ValidationFailed):
