@@ -101,3 +101,34 @@ def _assert_only_the_expected_422(page) -> None:
     errors = console_errors(page)
     assert [e for e in errors if not expected.search(e)] == [], errors
     assert len(errors) == 1, errors
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_admin_sets_and_clears_a_category_cashback_rate(app, new_page, make_tenant, kind):
+    from playwright.sync_api import expect
+
+    from tests.catalog.factories import make_product
+
+    admin = make_tenant(f"Loja Cashback {kind}")
+    with in_tenant(app, admin.tenant_id):
+        make_product(admin.id, category="Eletrônicos")
+        make_product(admin.id, category="Mercearia")
+    page = new_page(kind)
+    _sign_in(page, admin)
+    page.goto("/settings")
+    page.get_by_test_id("cashback-categories-link").click()
+    expect(page.locator("h1")).to_have_text("Cashback por categoria")
+    row = page.get_by_test_id("category-rate").filter(has_text="Eletrônicos")
+    row.locator("input[name=rate]").fill("150")
+    row.get_by_role("button", name="Salvar").click()
+    expect(row.locator(".invalid-feedback")).to_have_text(
+        "O percentual deve estar entre 0% e 100%."
+    )
+    row.locator("input[name=rate]").fill("12,5")
+    row.get_by_role("button", name="Salvar").click()
+    expect(row.get_by_test_id("category-rate-value")).to_have_text("12,50%")
+    screenshot(page, f"wallet-{kind}-06-cashback-categories")
+    row.get_by_role("button", name="Usar regra geral").click()
+    expect(row).to_contain_text("Regra geral")
+    errors = [e for e in console_errors(page) if "status of 422" not in e]
+    assert errors == []
