@@ -27,7 +27,11 @@
 
   function showToasts(root) {
     if (!window.bootstrap) return;
-    (root || document).querySelectorAll(".toast[data-autoshow]").forEach(function (el) {
+    root = root || document;
+    var toasts = Array.prototype.slice.call(root.querySelectorAll(".toast[data-autoshow]"));
+    // An out-of-band "beforeend" swap loads the toast element itself, not a parent of it.
+    if (root.matches && root.matches(".toast[data-autoshow]")) toasts.push(root);
+    toasts.forEach(function (el) {
       el.removeAttribute("data-autoshow");
       var toast = bootstrap.Toast.getOrCreateInstance(el, { delay: 6000 });
       el.addEventListener("hidden.bs.toast", function () { el.remove(); });

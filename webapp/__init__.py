@@ -80,6 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.customers import bp as customers_bp
 
     app.register_blueprint(customers_bp)
+    from webapp.wallet.routes import bp as wallet_bp
+
+    app.register_blueprint(wallet_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

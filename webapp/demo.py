@@ -39,6 +39,7 @@ def seed_demo(
     tenant_id = _seed_people(echo)
     _seed_customers(tenant_id, customers, echo)
     seed_catalog(tenant_id, products, echo=echo)
+    _seed_wallets(tenant_id, echo)
     return tenant_id
 
 
@@ -49,6 +50,13 @@ def _seed_customers(tenant_id: int, customers: int | None, echo: Callable[[str],
     with tenant_context(tenant_id):
         added = seed_customers(tenant_id, wanted, echo)
     echo(f"Clientes de demonstração: {added} novos (meta {wanted}).")
+
+
+def _seed_wallets(tenant_id: int, echo: Callable[[str], None]) -> None:
+    from webapp.wallet.demo import seed_wallets
+
+    with tenant_context(tenant_id):
+        seed_wallets(echo)
 
 
 def _seed_people(echo: Callable[[str], None]) -> int:

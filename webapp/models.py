@@ -14,4 +14,10 @@ from webapp.identity.models import (  # noqa: F401
     User,
     UserSession,
 )
-from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401
+from webapp.wallet.models import (  # noqa: F401
+    Account,
+    CategoryCashbackRate,
+    LedgerEntry,
+    LedgerTransaction,
+    Wallet,
+)

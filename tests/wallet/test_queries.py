@@ -25,7 +25,7 @@ def test_statement_lists_wallet_entries_newest_first_with_running_balance(admin)
     page = statement(1, per_page=2)
     assert page.total == 3 and page.has_next
     assert [(line.kind_label, line.amount, line.balance_after) for line in page.items] == [
-        ("Crédito de cashback", D("3.00"), D("63.00")),
+        ("Cashback", D("3.00"), D("63.00")),
         ("Compra com saldo", D("-40.00"), D("60.00")),
     ]
     assert page.items[1].order_id == 31

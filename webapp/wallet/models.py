@@ -26,9 +26,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from webapp.core.audit import Audited
-from webapp.core.models import Base, BigId, Money, PkMixin, UTCDateTime, utcnow
+from webapp.core.models import (
+    Base,
+    BigId,
+    Money,
+    PkMixin,
+    TimestampMixin,
+    UTCDateTime,
+    utcnow,
+)
 from webapp.core.money import ZERO
 from webapp.core.tenancy import TenantScoped
+from webapp.identity.models import Percent
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -60,7 +69,7 @@ class TransactionKind(enum.StrEnum):
 
 
 TRANSACTION_LABELS = {
-    TransactionKind.CASHBACK_CREDIT: "Crédito de cashback",
+    TransactionKind.CASHBACK_CREDIT: "Cashback",
     TransactionKind.CASHBACK_REVERSAL: "Estorno de cashback",
     TransactionKind.PURCHASE_WITH_BALANCE: "Compra com saldo",
     TransactionKind.REFUND: "Estorno",
@@ -169,6 +178,8 @@ class LedgerEntry(TenantScoped, PkMixin, Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         Index("ix_ledger_entries_account_created", "account_id", "created_at"),
+        # The wallet tab polls "entries after id N of this account": one index range scan.
+        Index("ix_ledger_entries_account_id_id", "account_id", "id"),
         CheckConstraint("amount <> 0", name="amount_not_zero"),
     )
 
@@ -184,6 +195,21 @@ class LedgerEntry(TenantScoped, PkMixin, Base):
 
     transaction: Mapped[LedgerTransaction] = relationship(back_populates="entries")
     account: Mapped[Account] = relationship()
+
+
+class CategoryCashbackRate(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
+    """A category whose products earn a cashback rate other than the tenant's default."""
+
+    __tablename__ = "category_cashback_rates"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "category_id", name="uq_category_cashback_rates_category"),
+        CheckConstraint("rate >= 0 AND rate <= 100", name="rate_range"),
+    )
+
+    category_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("categories.id", ondelete="CASCADE"), nullable=False
+    )
+    rate: Mapped[Decimal] = mapped_column(Percent, nullable=False)
 
 
 class AppendOnlyViolation(RuntimeError):

@@ -141,3 +141,44 @@ def statement_csv(
                 _csv_money(line.balance_after),
             ]
         )
+
+
+def transaction_line(customer_id: int, transaction_id: int) -> StatementLine | None:
+    """The customer's wallet leg of one transaction, as a statement line."""
+    query = _statement_query(customer_id, None, None, DEFAULT_TIMEZONE).where(
+        LedgerEntry.transaction_id == transaction_id
+    )
+    row = db.session.execute(query).first()
+    return StatementLine(*row) if row else None
+
+
+def _wallet_entries():
+    return select(LedgerEntry.id).join(Wallet, Wallet.account_id == LedgerEntry.account_id)
+
+
+def last_entry_id(customer_id: int) -> int:
+    """Id of the wallet's newest entry (0 when it has none): the poll's starting point."""
+    query = _wallet_entries().where(Wallet.customer_id == customer_id)
+    value = db.session.scalar(query.order_by(LedgerEntry.id.desc()).limit(1))
+    return value or 0
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    entry_id: int
+    kind: TransactionKind
+    amount: Decimal
+
+
+def entries_after(customer_id: int, since_id: int, limit: int = 50) -> list[NewEntry]:
+    """Wallet entries newer than ``since_id``, oldest first (one range scan of
+    ix_ledger_entries_account_id_id; almost always empty)."""
+    query = (
+        select(LedgerEntry.id, LedgerTransaction.kind, LedgerEntry.amount)
+        .join(Wallet, Wallet.account_id == LedgerEntry.account_id)
+        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(Wallet.customer_id == customer_id, LedgerEntry.id > since_id)
+        .order_by(LedgerEntry.id)
+        .limit(limit)
+    )
+    return [NewEntry(*row) for row in db.session.execute(query)]

@@ -60,7 +60,12 @@ from webapp.core.money import ZERO, InvalidMoney, format_brl, parse_money
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.wallet import accounts
-from webapp.wallet.errors import InsufficientBalance
+from webapp.wallet.cashback import (  # noqa: F401  the cashback job and checkout use these
+    CashbackRules,
+    cashback_rules,
+    estimate_cashback,
+)
+from webapp.wallet.errors import IdempotencyConflict, InsufficientBalance
 from webapp.wallet.ledger import post_transaction
 from webapp.wallet.models import (
     SYSTEM_ADJUSTMENTS,
@@ -93,6 +98,15 @@ def wallet_payment_key(order_id: int) -> str:
 
 def wallet_return_key(order_id: int) -> str:
     return f"order:{order_id}:wallet-return"
+
+
+def adjustment_key(key: str) -> str:
+    return f"adjustment:{key}"
+
+
+def adjustment_posted(key: str) -> LedgerTransaction | None:
+    """The adjustment already posted under this client key, if any (replay detection)."""
+    return _posted(adjustment_key(key))
 
 
 def refund_key(order_id: int) -> str:
@@ -291,6 +305,10 @@ def manual_adjustment(
             "Chave de idempotência ausente ou longa demais (máx. 100).", field="idempotency_key"
         )
     with unit_of_work(actor) as uow:
+        done = _posted(adjustment_key(key))
+        if done is not None and done.description != reason:
+            # The ledger compares amounts and accounts; a replay must also keep its reason.
+            raise IdempotencyConflict(details={"transaction_id": done.id})
         wallet = accounts.wallet_for(uow.session, customer_id)
         adjustments = accounts.system_account(uow.session, SYSTEM_ADJUSTMENTS)
         with _on_field("amount"):
@@ -298,7 +316,7 @@ def manual_adjustment(
                 uow,
                 TransactionKind.MANUAL_ADJUSTMENT,
                 [(adjustments, -amount), (wallet.account, amount)],
-                f"adjustment:{key}",
+                adjustment_key(key),
                 reason,
                 actor=actor,
                 customer_id=customer_id,
