@@ -83,6 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.wallet.routes import bp as wallet_bp
 
     app.register_blueprint(wallet_bp)
+
+    from webapp.sales import bp as sales_bp
+
+    app.register_blueprint(sales_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

@@ -1,7 +1,7 @@
 """wallet ui: per-category cashback rates; (account_id, id) index for the wallet tab's poll
 
 Revision ID: 0007_wallet_ui
-Revises: 0005_wallet  (the lead re-chains it onto 0006_sales at merge)
+Revises: 0006_sales
 
 category_cashback_rates: one optional rate per category (0..100 %), tenant-scoped; it overrides
 the tenant's cashback_rate for the lines of that category.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_wallet_ui'
-down_revision = '0005_wallet'
+down_revision = "0006_sales"
 branch_labels = None
 depends_on = None
 

@@ -178,7 +178,7 @@ def test_poll_answers_204_until_a_cashback_arrives(app, tenant, login_as):
     assert 'hx-trigger="every 5s, wallet-changed from:body"' in html
     assert seller.get(poll, headers=HX).status_code == 204
     with in_tenant(app, tenant.tenant_id):
-        services.credit_cashback(501, 4, Decimal("4.75"))
+        services.credit_cashback(150, 4, Decimal("4.75"))
     response = seller.get(poll, headers=HX)
     assert response.status_code == 200
     body = response.get_data(as_text=True)

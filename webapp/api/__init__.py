@@ -43,11 +43,12 @@ def init_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from webapp.api import auth, customers, products, users, wallet
+    from webapp.api import auth, customers, orders, products, users, wallet
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
     api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
     api.register_blueprint(products.blp, url_prefix=f"{API_PREFIX}/products")
     api.register_blueprint(customers.blp, url_prefix=f"{API_PREFIX}/customers")
     api.register_blueprint(wallet.blp, url_prefix=f"{API_PREFIX}/customers")
+    api.register_blueprint(orders.blp, url_prefix=f"{API_PREFIX}/orders")
     mark_public_endpoint(app, "api-docs.openapi_json")

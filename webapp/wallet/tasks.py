@@ -1,0 +1,52 @@
+"""Background jobs of the wallet, run by the outbox runner (webapp.core.jobs).
+
+``credit_order_cashback`` is enqueued by the sales workflow in the unit of work that marks an
+order ``paid``. It runs inside the runner's unit of work (joined here), so the outbox claim,
+the order lock and the ledger posting commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from webapp.core.uow import unit_of_work
+from webapp.sales.models import CANCELLED, Order
+from webapp.wallet import services as wallet
+from webapp.wallet.cashback import cashback_rules
+
+
+def order_cashback(lines: Iterable[tuple[int | None, Decimal]], amount_due: Decimal) -> Decimal:
+    """Cashback an order earns on the part paid with money (SPEC 5).
+
+    ``lines`` are ``(category_id, line_total)``: the tenant rate applies unless the line's
+    category has its own rate; the tenant's minimum order value applies to the order total.
+    The checkout preview (sales.services.quote) calls this same function, so the estimate a
+    seller sees is what the job credits.
+    """
+    return cashback_rules().cashback(list(lines), amount_due)
+
+
+def credit_order_cashback(order_id: int) -> None:
+    """Credit a paid order's cashback once; nothing if it was cancelled (or never paid).
+
+    The order row is locked first (SELECT ... FOR UPDATE) exactly as a cancellation locks
+    it, so a cancel racing this job ends as if they ran one after the other. Running the job
+    twice credits once: the ledger key ``order:{id}:cashback`` is unique per tenant.
+    """
+    with unit_of_work() as uow:
+        order = uow.session.scalar(
+            select(Order)
+            .where(Order.id == order_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if order is None or order.status == CANCELLED or order.paid_at is None:
+            return
+        lines = [(line.category_id, line.line_total) for line in order.lines]
+        amount = order_cashback(lines, order.amount_due)
+        wallet.credit_cashback(
+            order.id, order.customer_id, amount, key=wallet.cashback_key(order.id)
+        )
