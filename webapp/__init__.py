@@ -77,6 +77,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.customers import bp as customers_bp
 
     app.register_blueprint(customers_bp)
+
+    from webapp.sales import bp as sales_bp
+
+    app.register_blueprint(sales_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

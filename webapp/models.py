@@ -14,4 +14,5 @@ from webapp.identity.models import (  # noqa: F401
     User,
     UserSession,
 )
+from webapp.sales.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401

@@ -33,6 +33,52 @@ def wallet_customers(app, tenant) -> list[int]:
     return ids
 
 
+# Order ids the ledger tests pass to the wallet services. ledger_transactions.order_id is a
+# real foreign key since the sales migration, so those orders must exist; these unit tests
+# exercise the ledger, not checkout, so plain placeholder rows are enough. Modules that set
+# USES_REAL_ORDERS = True (the sales integration tests) create real orders instead.
+PLACEHOLDER_ORDER_IDS = [
+    *range(1, 201),
+    *range(1000, 1051),
+    *range(2000, 2051),
+    *range(999_001, 999_001 + WALLET_CUSTOMERS),
+]
+
+
+@pytest.fixture(autouse=True)
+def placeholder_orders(request, app, tenant, wallet_customers) -> None:
+    if getattr(request.module, "USES_REAL_ORDERS", False):
+        return
+    from webapp.core.models import utcnow
+    from webapp.sales.models import Order
+
+    now = utcnow()
+    rows = [
+        {
+            "id": order_id,
+            "tenant_id": tenant.tenant_id,
+            "customer_id": wallet_customers[0],
+            "shipping_address_text": "",
+            "status": "created",
+            "payment_method": "pix",
+            "subtotal": Decimal("0.00"),
+            "tax_total": Decimal("0.00"),
+            "total": Decimal("0.00"),
+            "wallet_amount": Decimal("0.00"),
+            "amount_due": Decimal("0.00"),
+            "idempotency_key": f"placeholder-{order_id}",
+            "request_fingerprint": "0" * 64,
+            "created_at": now,
+            "version": 1,
+        }
+        for order_id in PLACEHOLDER_ORDER_IDS
+    ]
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(Order.__table__.insert(), rows)
+        db.session.remove()
+
+
 @pytest.fixture
 def ctx(app, tenant):
     """Run the test body acting for the default tenant."""

@@ -135,8 +135,10 @@ class StockMovement(TenantScoped, Audited, PkMixin, Base):
     after_qty: Mapped[int] = mapped_column(Integer, nullable=False)
     reason: Mapped[str] = mapped_column(String(200), nullable=False)
     actor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
-    # The sales module adds the foreign key to orders when it lands.
-    order_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Foreign key added by the sales migration (0006_sales); orders are never deleted.
+    order_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("orders.id", ondelete="RESTRICT"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     @property

@@ -149,8 +149,10 @@ class LedgerTransaction(TenantScoped, Audited, PkMixin, Base):
     customer_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("customers.id", ondelete="RESTRICT")
     )
-    # The sales module adds the foreign key to orders.id in its own migration.
-    order_id: Mapped[int | None] = mapped_column(BigId)
+    # Foreign key added by the sales migration (0006_sales); orders are never deleted.
+    order_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("orders.id", ondelete="RESTRICT")
+    )
     actor_id: Mapped[int | None] = mapped_column(BigId)
     idempotency_key: Mapped[str] = mapped_column(String(120), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
