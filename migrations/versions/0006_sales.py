@@ -131,13 +131,18 @@ def _add_order_foreign_keys():
 def _sqlite_foreign_keys_off():
     """SQLite rebuilds a table to add a foreign key: copy, DROP, rename. With foreign keys
     enforced, dropping ledger_transactions while ledger_entries point at it fails, so
-    enforcement is paused around the rebuild (the pragma only works outside a transaction,
-    which is the case when a database with data upgrades from 0005) and the references are
-    verified afterwards."""
+    enforcement is paused around the rebuild and the references are verified afterwards.
+
+    PRAGMA foreign_keys is silently ignored inside a transaction, so the work done so far is
+    committed first (SQLite DDL is not transactional in Alembic anyway), and again before
+    switching enforcement back on: a pooled connection must never stay without it.
+    """
     bind = op.get_bind()
     if bind.dialect.name != 'sqlite':
         yield
         return
+    raw = bind.connection.driver_connection
+    raw.commit()
     bind.exec_driver_sql('PRAGMA foreign_keys=OFF')
     try:
         yield
@@ -145,7 +150,9 @@ def _sqlite_foreign_keys_off():
         if broken:
             raise RuntimeError(f'foreign keys broken by the rebuild: {broken[:5]}')
     finally:
+        raw.commit()
         bind.exec_driver_sql('PRAGMA foreign_keys=ON')
+        assert bind.exec_driver_sql('PRAGMA foreign_keys').scalar() == 1
 
 
 def downgrade():

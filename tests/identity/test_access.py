@@ -19,7 +19,8 @@ from tests.conftest import in_tenant
 from tests.customers.conftest import ADDRESS, customer_data
 from webapp.customers import services as customer_services
 from webapp.extensions import db
-from webapp.identity.models import Role
+from webapp.identity.models import Role, User
+from webapp.sales import services as sales
 
 # Reachable without signing in, on purpose.
 PUBLIC_ENDPOINTS = {
@@ -168,9 +169,17 @@ def seed_tenant_a(app, make_tenant, make_user):
     admin = make_tenant("Empresa A")
     make_user(admin.tenant_id, Role.SELLER)
     with in_tenant(app, admin.tenant_id):
-        make_product(admin.id, stock_qty=3)
+        product_id = make_product(admin.id, stock_qty=3)
         customer = customer_services.create_customer(admin.id, customer_data())
-        customer_services.add_address(admin.id, customer.id, ADDRESS)
+        address = customer_services.add_address(admin.id, customer.id, ADDRESS)
+        sales.checkout(
+            db.session.get(User, admin.id),
+            customer_id=customer.id,
+            shipping_address_id=address.id,
+            items=[sales.CheckoutItem(product_id, 1)],
+            payment_method="pix",
+            idempotency_key="tenant-a-order",
+        )
     return admin
 
 

@@ -49,4 +49,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
     api.register_blueprint(products.blp, url_prefix=f"{API_PREFIX}/products")
     api.register_blueprint(customers.blp, url_prefix=f"{API_PREFIX}/customers")
+    from webapp.api import orders
+
+    api.register_blueprint(orders.blp, url_prefix=f"{API_PREFIX}/orders")
     mark_public_endpoint(app, "api-docs.openapi_json")
