@@ -58,9 +58,8 @@
   }
 
   function afterCartRequest(event) {
-    var elt = event.detail.elt;
-    var form = elt.closest && elt.closest("form");
-    if (!form) return;
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return; // the name search (input) keeps its text
     var fromScan = form.hasAttribute("data-scan-form");
     var fromPick = form.hasAttribute("data-product-pick");
     if (!fromScan && !fromPick) return;
