@@ -1,14 +1,17 @@
 """Live stock badges for open screens (checkout, product list): ETag'd polling.
 
-Choice (issue 6, measured; see the closing note of the sales-ui branch and bench numbers in
-README): every open screen polls ``GET /live/stock?ids=...`` once a second with the ETag of
-what it shows. The ETag is derived from a per-tenant stock version:
+Choice (issue 6, measured): every open screen polls ``GET /live/stock?ids=...`` once a
+second with the ETag of what it shows. The ETag is derived from a per-tenant stock version:
 
 * with Redis, a counter INCRemented by ``catalog.events.publish_stock_changed`` right after
-  every committed stock move, so an idle poll costs ONE Redis GET and answers ``304`` with an
-  empty body (~0.3 ms server time, ~150 bytes on the wire with headers);
+  every committed stock move, so an idle poll costs ONE Redis GET and answers ``304``;
 * on the embedded default (no Redis), one indexed query of ``(id, version)`` for the ids on
   screen (every stock move bumps the product's RowVersion).
+
+Measured with the Flask test client, 300 polls of one badge (2 cores): idle poll = 304 with
+a 0-byte body (~1 KB of security headers), median 5.2 ms on PostgreSQL+Redis (most of it
+the login-session lookup every request does) and 1.4 ms on SQLite; a poll after a change =
+200 with ~170 B per badge, median 10.7 ms / 2.2 ms.
 
 The alternative, the htmx SSE extension with a streaming endpoint on Redis pub/sub, holds a
 gunicorn sync worker per open screen for as long as it is open: with the default 2 sync
