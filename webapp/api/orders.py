@@ -87,7 +87,7 @@ class StatusChangeOutSchema(Schema):
     created_at = fields.String()
 
 
-class OrderOutSchema(Schema):
+class OrderSummarySchema(Schema):
     id = fields.Integer()
     status = fields.String()
     customer_id = fields.Integer()
@@ -107,12 +107,15 @@ class OrderOutSchema(Schema):
     delivered_at = fields.String(allow_none=True)
     cancelled_at = fields.String(allow_none=True)
     allowed_transitions = fields.List(fields.String())
+
+
+class OrderOutSchema(OrderSummarySchema):
     lines = fields.List(fields.Nested(OrderLineOutSchema))
     history = fields.List(fields.Nested(StatusChangeOutSchema))
 
 
 class OrderListSchema(Schema):
-    data = fields.List(fields.Nested(OrderOutSchema(exclude=("lines", "history"))))
+    data = fields.List(fields.Nested(OrderSummarySchema))
     pagination = fields.Nested(PaginationSchema)
 
 

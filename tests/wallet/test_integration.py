@@ -1,0 +1,236 @@
+"""Sales x wallet on PostgreSQL with a real RQ worker on Redis (burst mode).
+
+Pay -> cashback once; cancel -> refund of the amount paid and cashback reversed; balance
+races; cancel racing the cashback job; Redis down while paying. ``flask ledger check``'s
+invariants hold after each.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+
+from tests.conftest import in_tenant, requires_postgres, requires_redis
+from tests.core.test_uow import run_worker_burst
+from tests.sales.orders_factory import D, make_shop, new_customer, product, sell, user
+from tests.wallet.conftest import assert_ledger_ok
+from webapp.catalog import services as catalog
+from webapp.core import jobs
+from webapp.core.context import system_context
+from webapp.core.uow import OutboxMessage
+from webapp.extensions import db
+from webapp.sales import services as sales
+from webapp.wallet import services as wallet
+from webapp.wallet.errors import InsufficientBalance
+from webapp.wallet.models import LedgerTransaction, TransactionKind
+from webapp.wallet.tasks import credit_order_cashback
+
+USES_REAL_ORDERS = True  # no placeholder orders from tests/wallet/conftest.py
+pytestmark = [requires_postgres, requires_redis]
+
+
+@pytest.fixture
+def shop(app, tenant, make_user):
+    return make_shop(app, tenant, make_user)
+
+
+def fund(shop, customer_id: int, amount: str) -> None:
+    wallet.manual_adjustment(
+        user(shop.admin_id), customer_id, D(amount), "Crédito de teste", uuid.uuid4().hex
+    )
+
+
+def balance(app, shop, customer_id: int) -> Decimal:
+    with in_tenant(app, shop.tenant_id):
+        return wallet.balance(customer_id)
+
+
+def kinds(app, shop, order_id: int) -> list[str]:
+    with in_tenant(app, shop.tenant_id):
+        rows = db.session.scalars(
+            select(LedgerTransaction.kind)
+            .where(LedgerTransaction.order_id == order_id)
+            .order_by(LedgerTransaction.id)
+        )
+        return [str(kind) for kind in rows]
+
+
+def cashback_messages(app) -> list[int]:
+    with app.app_context(), system_context():
+        return list(
+            db.session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.task == "webapp.wallet.tasks.credit_order_cashback"
+                )
+            )
+        )
+
+
+def ledger_ok(app) -> None:
+    with app.app_context():
+        assert_ledger_ok()
+
+
+def test_paid_order_earns_cashback_once_even_if_the_job_runs_twice(app, shop):
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10, sale_price=D("50.00"), max_price=D("60.00"))
+        fund(shop, shop.customer_id, "20.00")
+        order = sell(shop, [(p, 2)], wallet_amount=D("20.00"))  # 100: 20 balance + 80 money
+        sales.transition(user(shop.seller_id), order.id, "paid")
+        order_id = order.id
+    run_worker_burst(app)
+    assert balance(app, shop, shop.customer_id) == D("4.00")  # 5% of the 80 paid with money
+
+    [message_id] = cashback_messages(app)
+    with app.app_context():
+        jobs.get_queue().enqueue(jobs.RUNNER, message_id)  # a duplicate delivery
+    run_worker_burst(app)
+    with in_tenant(app, shop.tenant_id):
+        credit_order_cashback(order_id)  # and the task itself run again by hand
+        db.session.commit()
+    assert balance(app, shop, shop.customer_id) == D("4.00")
+    assert kinds(app, shop, order_id) == ["purchase_with_balance", "cashback_credit"]
+    ledger_ok(app)
+
+
+def test_cancelling_a_paid_order_refunds_what_was_paid_and_reverses_cashback(app, shop):
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10, sale_price=D("50.00"), max_price=D("60.00"))
+        fund(shop, shop.customer_id, "30.00")
+        order = sell(shop, [(p, 2)], wallet_amount=D("30.00"))  # 100: 30 balance + 70 money
+        sales.transition(user(shop.seller_id), order.id, "paid")
+        order_id = order.id
+    run_worker_burst(app)
+    assert balance(app, shop, shop.customer_id) == D("3.50")
+    with in_tenant(app, shop.tenant_id):
+        sales.transition(user(shop.admin_id), order_id, "cancelled", reason="Produto com defeito")
+        assert catalog.get_product(p).stock_qty == 10
+    # The whole amount paid (70 money + 30 balance) comes back; the 3,50 of cashback goes.
+    assert balance(app, shop, shop.customer_id) == D("100.00")
+    assert kinds(app, shop, order_id) == [
+        "purchase_with_balance",
+        "cashback_credit",
+        "refund",
+        "cashback_reversal",
+    ]
+    run_worker_burst(app)  # nothing left that could credit again
+    assert balance(app, shop, shop.customer_id) == D("100.00")
+    ledger_ok(app)
+
+
+def test_cancelled_before_the_job_runs_earns_nothing(app, shop):
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10)
+        order = sell(shop, [(p, 3)])
+        sales.transition(user(shop.seller_id), order.id, "paid")
+        sales.transition(user(shop.seller_id), order.id, "cancelled", reason="Desistiu")
+        order_id = order.id
+    run_worker_burst(app)
+    assert balance(app, shop, shop.customer_id) == D("30.00")
+    assert kinds(app, shop, order_id) == ["refund"]
+    ledger_ok(app)
+
+
+def test_25_checkouts_spending_10_each_from_a_balance_of_100(app, shop):
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=100)
+        fund(shop, shop.customer_id, "100.00")
+    barrier = threading.Barrier(25)
+
+    def one(i: int) -> str:
+        with in_tenant(app, shop.tenant_id):
+            barrier.wait()
+            try:
+                sell(shop, [(p, 1)], wallet_amount=D("10.00"), payment_method="wallet")
+            except InsufficientBalance:
+                return "refused"
+            return "ok"
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        outcomes = list(pool.map(one, range(25)))
+
+    assert outcomes.count("ok") == 10 and outcomes.count("refused") == 15
+    assert balance(app, shop, shop.customer_id) == D("0.00")
+    with in_tenant(app, shop.tenant_id):
+        assert catalog.get_product(p).stock_qty == 90  # refused sales gave their stock back
+    ledger_ok(app)
+
+
+def test_cancel_racing_the_cashback_job_ends_at_the_amount_paid(app, shop):
+    orders: list[tuple[int, int]] = []  # (order id, customer id)
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=100, sale_price=D("40.00"), max_price=D("50.00"))
+        for n in range(12):
+            customer_id, address_id, _ = new_customer(shop.admin_id, name=f"Cliente Corrida {n}")
+            order = sell(shop, [(p, 1)], customer_id=customer_id, shipping_address_id=address_id)
+            sales.transition(user(shop.seller_id), order.id, "paid")
+            orders.append((order.id, customer_id))
+    with app.app_context():
+        jobs.get_queue().empty()  # the race below runs the jobs itself
+    messages = {
+        order_id: message_id
+        for order_id, message_id in zip([o for o, _ in orders], cashback_messages(app), strict=True)
+    }
+    work = [("cancel", order_id) for order_id, _ in orders] + [
+        ("job", order_id) for order_id, _ in orders
+    ]
+    barrier = threading.Barrier(len(work))
+
+    def one(task: tuple[str, int]) -> None:
+        kind, order_id = task
+        if kind == "job":
+            with app.app_context():
+                barrier.wait()
+                jobs.run_outbox_message(messages[order_id])
+            return
+        with in_tenant(app, shop.tenant_id):
+            barrier.wait()
+            sales.transition(user(shop.admin_id), order_id, "cancelled", reason="Corrida")
+
+    with ThreadPoolExecutor(max_workers=len(work)) as pool:
+        list(pool.map(one, work))
+
+    for order_id, customer_id in orders:
+        assert balance(app, shop, customer_id) == D("40.00"), order_id
+        history = kinds(app, shop, order_id)
+        assert history in (
+            ["refund"],  # the cancel came first: the job found it cancelled
+            ["cashback_credit", "refund", "cashback_reversal"],  # the job came first
+        ), history
+    ledger_ok(app)
+
+
+def test_redis_down_while_paying_credits_once_after_the_relay(app, shop, monkeypatch):
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10)
+        order = sell(shop, [(p, 2)])
+        monkeypatch.setattr(jobs, "get_redis", lambda: dead)
+        paid = sales.transition(user(shop.seller_id), order.id, "paid")  # commits anyway
+        assert paid.status == "paid"
+    assert balance(app, shop, shop.customer_id) == D("0.00")  # nothing ran while Redis was down
+
+    monkeypatch.undo()  # Redis is back
+    with app.app_context():
+        assert jobs.relay_outbox() == 1
+        assert jobs.relay_outbox() == 0
+    run_worker_burst(app)
+    assert balance(app, shop, shop.customer_id) == D("1.00")
+    with app.app_context():
+        relayed_again = jobs.relay_outbox()
+    run_worker_burst(app)
+    assert relayed_again == 0 and balance(app, shop, shop.customer_id) == D("1.00")
+    with in_tenant(app, shop.tenant_id):
+        credits = db.session.scalars(
+            select(LedgerTransaction).where(
+                LedgerTransaction.kind == TransactionKind.CASHBACK_CREDIT
+            )
+        ).all()
+        assert len(credits) == 1
+    ledger_ok(app)
