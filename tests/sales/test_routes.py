@@ -300,3 +300,9 @@ def test_live_stock_etag_304_until_stock_changes(app, tenant, seller_client, sho
 def test_product_list_includes_the_live_stock_poller(login_as, shop):
     html = login_as("seller").get("/products").get_data(as_text=True)
     assert 'id="live-stock"' in html and 'hx-trigger="every 1s"' in html
+
+
+def test_customer_orders_tab_empty_state(seller_client, shop):
+    html = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
+    assert "Nenhum pedido ainda" in html
+    assert seller_client.get("/customers/999999/orders").status_code == 404

@@ -41,6 +41,10 @@ class CartNotFound(NotFound):
     default_message = "Venda não encontrada."
 
 
+class LineNotFound(NotFound):
+    default_message = "Este item já não está no carrinho."
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -94,7 +98,7 @@ def _line(cart: Cart, line_id: Any) -> CartLine:
     for line in cart.lines:
         if str(line.id) == str(line_id):
             return line
-    raise ValidationFailed("Este item já não está no carrinho.", field="code")
+    raise LineNotFound(field="code")
 
 
 # --- customer, address, payment ----------------------------------------------------------

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from webapp.core.domain import DomainError
 from webapp.core.htmx import redirect_htmx, render
+from webapp.customers import services as customers
 from webapp.identity import services as identity
 from webapp.sales import bp
 from webapp.sales import services as sales
@@ -52,6 +53,7 @@ def order_rows():
 @bp.route("/customers/<int:customer_id>/orders")
 def customer_orders(customer_id: int):
     """The customer page's "Pedidos" tab (loaded into it; sellers see their own sales)."""
+    customers.get_customer(customer_id)  # another tenant's customer: 404
     filters = OrderFilters(customer_id=customer_id, per_page=10)
     page = sales.list_orders(current_user, **filters.service_args())
     return render_template(
