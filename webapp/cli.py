@@ -36,13 +36,20 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
     "--customers", type=click.IntRange(min=0), default=None, help="Total de clientes (padrão 60)."
 )
 @click.option("--products", default=300, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--orders",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Total de pedidos (12 meses de histórico, 1 a 5 itens cada).",
+)
 @with_appcontext
-def seed_demo_command(if_empty: bool, customers: int | None, products: int) -> None:
+def seed_demo_command(if_empty: bool, customers: int | None, products: int, orders: int) -> None:
     """Realistic pt-BR demo data; prints the demo logins."""
     if if_empty and not database_is_empty():
         click.echo("Banco já tem dados; demo não recriada.")
     else:
-        seed_demo(echo=click.echo, customers=customers, products=products)
+        seed_demo(echo=click.echo, customers=customers, products=products, orders=orders)
     click.echo("Logins de demonstração:")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<13} {email} / {password}")

@@ -31,7 +31,10 @@ DEMO_CUSTOMERS = 60
 
 
 def seed_demo(
-    echo: Callable[[str], None] = print, customers: int | None = None, products: int = 300
+    echo: Callable[[str], None] = print,
+    customers: int | None = None,
+    products: int = 300,
+    orders: int = 200,
 ) -> int:
     """Demo tenant with its people, customers and catalog (idempotent). Returns the tenant id."""
     from webapp.catalog.demo import seed_catalog
@@ -39,7 +42,15 @@ def seed_demo(
     tenant_id = _seed_people(echo)
     _seed_customers(tenant_id, customers, echo)
     seed_catalog(tenant_id, products, echo=echo)
+    _seed_orders(tenant_id, orders, echo)
     return tenant_id
+
+
+def _seed_orders(tenant_id: int, orders: int, echo: Callable[[str], None]) -> None:
+    from webapp.sales.demo import seed_orders
+
+    with tenant_context(tenant_id):
+        seed_orders(tenant_id, orders, echo)
 
 
 def _seed_customers(tenant_id: int, customers: int | None, echo: Callable[[str], None]) -> None:

@@ -1,0 +1,72 @@
+"""``flask seed-demo --orders N``: a coherent year of history, then live sales still work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.conftest import in_tenant
+from webapp.core.context import tenant_context
+from webapp.core.models import utcnow
+from webapp.demo import DEMO_SELLER, seed_demo
+from webapp.extensions import db
+from webapp.identity import services as identity
+from webapp.sales import services as sales
+from webapp.sales.models import STATUSES, Order, OrderLine, OrderStatusChange
+from webapp.wallet.checks import check_ledger
+
+
+def test_seeded_orders_are_coherent_and_spread_over_a_year(app):
+    with app.app_context():
+        tenant_id = seed_demo(echo=lambda _: None, customers=15, products=30, orders=250)
+        db.session.remove()
+    with in_tenant(app, tenant_id):
+        orders = db.session.scalars(select(Order)).all()
+        assert len(orders) == 250
+        assert {o.status for o in orders} == set(STATUSES)
+        now = utcnow()
+        assert min(o.created_at for o in orders) > now - timedelta(days=366)
+        assert max(o.created_at for o in orders) - min(o.created_at for o in orders) > timedelta(
+            days=200
+        )
+        for order in orders:
+            assert 1 <= len(order.lines) <= 5
+            assert order.total == order.subtotal == sum(line.line_total for line in order.lines)
+            assert order.tax_total == sum(line.tax_amount for line in order.lines)
+            assert order.amount_due == order.total
+            assert order.history[0].to_status == "created"
+            assert order.history[-1].to_status == order.status
+            if order.status in ("paid", "shipped", "delivered"):
+                assert order.paid_at and order.paid_at >= order.created_at
+            if order.status == "delivered":
+                assert order.paid_at <= order.shipped_at <= order.delivered_at <= now
+            if order.status == "cancelled":
+                assert order.cancelled_at and order.history[-1].reason
+        assert check_ledger(db.engine).ok
+
+
+def test_seed_is_idempotent_and_live_checkout_still_works(app):
+    with app.app_context():
+        tenant_id = seed_demo(echo=lambda _: None, customers=5, products=10, orders=40)
+        seed_demo(echo=lambda _: None, customers=5, products=10, orders=40)
+        db.session.remove()
+    with in_tenant(app, tenant_id):
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 40
+        lines = db.session.scalar(select(func.count()).select_from(OrderLine))
+        changes = db.session.scalar(select(func.count()).select_from(OrderStatusChange))
+        assert lines >= 40 and changes >= 40
+        order = db.session.scalars(select(Order).order_by(Order.id)).first()
+        seller = identity.find_user_by_email(DEMO_SELLER)
+    with app.app_context(), tenant_context(tenant_id):
+        product_id = order.lines[0].product_id
+        live = sales.checkout(
+            seller,
+            customer_id=order.customer_id,
+            shipping_address_id=order.shipping_address_id,
+            items=[sales.CheckoutItem(product_id, 1)],
+            payment_method="pix",
+            idempotency_key="live-after-seed",
+        )
+        assert live.id > 40  # the id sequence moved past the seeded ids
+        db.session.remove()
