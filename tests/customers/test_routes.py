@@ -115,7 +115,7 @@ def test_detail_tabs(login_as, make_customer):
         assert label in page
     for tab, text in [
         ("addresses", "Rua das Laranjeiras"),
-        ("orders", "Nenhum pedido ainda"),
+        ("orders", f'hx-get="/customers/{customer_id}/orders"'),  # the sales module's list
         ("wallet", "Carteira sem movimentação"),
     ]:
         html = client.get(f"/customers/{customer_id}?tab={tab}", headers=HX).get_data(as_text=True)

@@ -132,7 +132,12 @@ def test_admin_routes_refuse_a_seller(app, login_as, api_client):
 # --- tenant isolation ------------------------------------------------------------------------
 
 # URL parameter (or path segment before ``<int:id>``) -> table, when the plural is not enough.
-TABLE_ALIASES = {"job": "background_jobs", "jobs": "background_jobs", "address": "addresses"}
+TABLE_ALIASES = {
+    "job": "background_jobs",
+    "jobs": "background_jobs",
+    "address": "addresses",
+    "line": "cart_lines",
+}
 
 
 def table_for(rule, arg: str) -> str:
@@ -161,6 +166,11 @@ def tenant_a_id(app, table: str, tenant_id: int) -> int:
     return row[0]
 
 
+from types import SimpleNamespace  # noqa: E402
+
+from webapp.sales import cart as cart_services  # noqa: E402
+
+
 def seed_tenant_a(app, make_tenant, make_user):
     """Tenant A with one record of every kind a route takes an id of.
 
@@ -180,6 +190,9 @@ def seed_tenant_a(app, make_tenant, make_user):
             payment_method="pix",
             idempotency_key="tenant-a-order",
         )
+        seller = SimpleNamespace(id=admin.id)
+        cart_services.add_item(seller, product_id)  # an open cart with a line
+        cart_services.park(seller, "Tenant A")
     return admin
 
 

@@ -20,10 +20,20 @@ def channel_for(tenant_id: int) -> str:
     return f"stock:{tenant_id}"
 
 
+def stock_version_key(tenant_id: int) -> str:
+    """Per-tenant counter bumped with every publish: live-stock polls answer 304 while it holds."""
+    from flask import current_app
+
+    return f"{current_app.config.get('REDIS_KEY_PREFIX', 'vitrine')}:stock-version:{tenant_id}"
+
+
 def publish_stock_changed(
     tenant_id: int, product_id: int, qty: int, version: int | None = None
 ) -> bool:
-    """PUBLISH the new quantity; returns False when there is no Redis or it is down."""
+    """Bump the tenant's stock version and PUBLISH the new quantity (one round trip).
+
+    Returns False when there is no Redis or it is down.
+    """
     from webapp.core.jobs import get_redis
 
     client = get_redis()
@@ -31,7 +41,10 @@ def publish_stock_changed(
         return False
     message = json.dumps({"product_id": product_id, "stock_qty": qty, "version": version})
     try:
-        client.publish(channel_for(tenant_id), message)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(stock_version_key(tenant_id))
+        pipe.publish(channel_for(tenant_id), message)
+        pipe.execute()
     except RedisError as exc:  # live badges are a nicety; the stock itself is committed
         log.warning("stock-changed publish failed: %s", exc)
         return False

@@ -52,3 +52,6 @@ register_labels(
     },
     formats={"tracking_code": "text", "version": "text", "idempotency_key": "text"},
 )
+
+# Screens (sales-ui): imported after bp exists so the route modules can register on it.
+from webapp.sales import routes  # noqa: E402,F401

@@ -1,0 +1,119 @@
+// Sales screens: scan box focus, summary/transition dialogs, live stock polling with ETag.
+// Loaded once from layout.html (boosted navigation never runs page scripts); CSP-safe: no
+// inline handlers, no eval. Everything is delegated from document, so swapped-in markup works.
+(function () {
+  "use strict";
+  if (window.VitrineSales) return;
+
+  // --- live stock: #live-stock polls /live/stock with the ids on screen and its last ETag ---
+  function badgeIds() {
+    var ids = [];
+    document.querySelectorAll("[id^='stock-'][data-stock]").forEach(function (el) {
+      var id = el.id.slice(6);
+      if (/^\d+$/.test(id) && ids.indexOf(id) < 0) ids.push(id);
+    });
+    return ids;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.hasAttribute || !elt.hasAttribute("data-live-stock")) return;
+    if (document.hidden || badgeIds().length === 0) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.hasAttribute || !elt.hasAttribute("data-live-stock")) return;
+    var ids = badgeIds().join(",");
+    if (ids !== elt.dataset.ids) delete elt.dataset.etag; // other badges: other answer
+    elt.dataset.ids = ids;
+    event.detail.parameters.ids = ids;
+    if (elt.dataset.etag) event.detail.headers["If-None-Match"] = elt.dataset.etag;
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.hasAttribute && elt.hasAttribute("data-live-stock")) {
+      var etag = event.detail.xhr && event.detail.xhr.getResponseHeader("ETag");
+      if (etag) elt.dataset.etag = etag;
+      return;
+    }
+    afterCartRequest(event);
+  });
+
+  // A line whose quantity exceeds the (live) stock is flagged before confirming.
+  function flagOverStock() {
+    document.querySelectorAll(".cart-line[data-product-id]").forEach(function (line) {
+      var badge = document.getElementById("stock-" + line.dataset.productId);
+      if (!badge) return;
+      var over = parseInt(line.dataset.qty, 10) > parseInt(badge.dataset.stock, 10);
+      line.classList.toggle("over-stock", over);
+    });
+  }
+  document.addEventListener("htmx:oobAfterSwap", flagOverStock);
+
+  // --- scan box: a scanner types digits + Enter; clear and refocus after every add ---
+  function scanInput() {
+    return document.getElementById("scan-code");
+  }
+
+  function afterCartRequest(event) {
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return; // the name search (input) keeps its text
+    var fromScan = form.hasAttribute("data-scan-form");
+    var fromPick = form.hasAttribute("data-product-pick");
+    if (!fromScan && !fromPick) return;
+    var input = scanInput();
+    if (!input) return;
+    if (event.detail.successful) {
+      input.value = "";
+      var picks = document.getElementById("product-picks");
+      if (picks) picks.innerHTML = "";
+    } else {
+      input.select();
+    }
+    input.focus();
+  }
+
+  // --- dialogs: the checkout summary (loaded by htmx) and the order transitions ---
+  function openDialog(dialog) {
+    if (!dialog || dialog.open) return;
+    if (dialog.showModal) dialog.showModal();
+    else dialog.setAttribute("open", "");
+    var first = dialog.querySelector("textarea, input:not([type=hidden]), button[type=submit]");
+    if (first) first.focus();
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "checkout-dialog-content") {
+      openDialog(document.getElementById("checkout-dialog"));
+    }
+  });
+
+  document.addEventListener("checkout:failed", function () {
+    var dialog = document.getElementById("checkout-dialog");
+    if (dialog && dialog.open) dialog.close();
+  });
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog-open]");
+    if (opener) {
+      openDialog(document.getElementById(opener.dataset.dialogOpen));
+      return;
+    }
+    var closer = event.target.closest("[data-dialog-close]");
+    if (closer) {
+      var dialog = closer.closest("dialog");
+      if (dialog) {
+        event.preventDefault();
+        dialog.close();
+        var input = scanInput();
+        if (input) input.focus();
+      }
+      return;
+    }
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  window.VitrineSales = { flagOverStock: flagOverStock };
+})();

@@ -1,0 +1,308 @@
+"""Sales screens: checkout (cart actions, errors inline, double submit), orders, live stock."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import in_tenant
+from tests.sales.helpers import EAN, make_shop
+from webapp.identity.models import Role
+from webapp.sales import services as sales
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def shop(app, tenant):
+    return make_shop(app, tenant)
+
+
+@pytest.fixture
+def seller(tenant, make_user):
+    return make_user(tenant.tenant_id, Role.SELLER)
+
+
+@pytest.fixture
+def seller_client(login_as, seller):
+    return login_as("seller", account=seller)
+
+
+def _ready_cart(client, shop, scans=1):
+    client.post("/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX)
+    for _ in range(scans):
+        client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+
+
+def _checkout(app, tenant, seller, shop, qty=1):
+    """An order made through the service by ``seller`` (for the orders screens)."""
+    from types import SimpleNamespace
+
+    from webapp.extensions import db
+    from webapp.identity.models import User
+
+    with in_tenant(app, tenant.tenant_id):
+        user = db.session.get(User, seller.id)
+        order = sales.checkout(
+            user,
+            customer_id=shop.customer_id,
+            shipping_address_id=shop.address_id,
+            items=[sales.CheckoutItem(shop.product_id, qty)],
+            payment_method="pix",
+            idempotency_key=f"test-{seller.id}-{qty}-{id(SimpleNamespace())}",
+        )
+        return order.id
+
+
+# --- checkout page and cart ----------------------------------------------------------------
+
+
+def test_checkout_full_page_and_partials(seller_client, shop):
+    page = seller_client.get("/checkout")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<html" in html
+    assert 'id="scan-code"' in html and "autofocus" in html and "Carrinho vazio" in html
+    response = seller_client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+    part = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in part
+    assert (
+        'id="cart-lines" class="cart-lines mt-3" data-testid="cart-lines" hx-swap-oob="true"'
+        in part
+    )
+    assert "Café torrado 500 g" in part and 'id="stock-' in part
+    assert 'id="cart-summary"' in part and "R$ 20,00" in part
+
+
+def test_cart_survives_a_reload(seller_client, shop):
+    _ready_cart(seller_client, shop, scans=2)
+    html = seller_client.get("/checkout").get_data(as_text=True)
+    assert "Maria da Silva" in html and 'value="2"' in html and "R$ 40,00" in html
+
+
+def test_unknown_code_shows_message_next_to_scan_box(seller_client, shop):
+    response = seller_client.post("/checkout/scan", data={"code": "999"}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="scan-feedback"' in html and "Nenhum produto com o código “999”" in html
+
+
+def test_without_js_actions_redirect_or_rerender_the_page(seller_client, shop):
+    ok = seller_client.post("/checkout/scan", data={"code": EAN})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/checkout")
+    bad = seller_client.post("/checkout/scan", data={"code": "nada"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "<html" in html and "Nenhum produto com o código" in html
+
+
+def test_price_outside_bounds_inline_error_and_nothing_saved(seller_client, shop):
+    seller_client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+    line_id = re.search(
+        r'data-line-id="(\d+)"', seller_client.get("/checkout").get_data(as_text=True)
+    ).group(1)
+    response = seller_client.post(
+        f"/checkout/lines/{line_id}/price", data={"unit_price": "10,00"}, headers=HX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="price-{line_id}-error" data-error="price">Preço fora da faixa permitida' in html
+    assert "R$ 18,00 a R$ 25,00" in html
+    ok = seller_client.post(
+        f"/checkout/lines/{line_id}/price", data={"unit_price": "22,00"}, headers=HX
+    )
+    assert ok.status_code == 200 and "R$ 22,00" in ok.get_data(as_text=True)
+
+
+def test_qty_buttons_and_typed_qty(seller_client, shop):
+    seller_client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+    line_id = re.search(
+        r'data-line-id="(\d+)"', seller_client.get("/checkout").get_data(as_text=True)
+    ).group(1)
+    inc = seller_client.post(
+        f"/checkout/lines/{line_id}/qty", data={"qty": "1", "step": "inc"}, headers=HX
+    )
+    assert 'data-qty="2"' in inc.get_data(as_text=True)
+    typed = seller_client.post(f"/checkout/lines/{line_id}/qty", data={"qty": "12"}, headers=HX)
+    html = typed.get_data(as_text=True)
+    assert 'data-qty="12"' in html and "over-stock" in html  # stock is 10: flagged
+    bad = seller_client.post(f"/checkout/lines/{line_id}/qty", data={"qty": "0"}, headers=HX)
+    assert bad.status_code == 422 and "A quantidade mínima é 1" in bad.get_data(as_text=True)
+
+
+def test_customer_search_by_masked_document_and_by_name(seller_client, shop):
+    by_doc = seller_client.get("/checkout/customers?q=529.982.247-25").get_data(as_text=True)
+    assert "Maria da Silva" in by_doc
+    by_name = seller_client.get("/checkout/customers?q=mar").get_data(as_text=True)
+    assert "Maria da Silva" in by_name
+    chosen = seller_client.post(
+        "/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX
+    )
+    html = chosen.get_data(as_text=True)
+    assert "Rua das Laranjeiras" in html and f'value="{shop.address_id}" checked' in html
+
+
+def test_inline_address_form_errors_and_success(seller_client, shop):
+    seller_client.post("/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX)
+    bad = seller_client.post("/checkout/address/new", data={"zip": "1", "street": ""}, headers=HX)
+    assert bad.status_code == 422 and "Informe a rua." in bad.get_data(as_text=True)
+    good = seller_client.post(
+        "/checkout/address/new",
+        data={
+            "zip": "01310-100",
+            "street": "Av. Paulista",
+            "number": "1000",
+            "district": "Bela Vista",
+            "city": "São Paulo",
+            "state": "SP",
+        },
+        headers=HX,
+    )
+    assert good.status_code == 200 and "Av. Paulista" in good.get_data(as_text=True)
+
+
+def test_park_and_resume(seller_client, shop):
+    _ready_cart(seller_client, shop)
+    parked = seller_client.post(
+        "/checkout/park", data={"label": "Cliente volta às 15h"}, headers=HX
+    )
+    html = parked.get_data(as_text=True)
+    assert "Cliente volta às 15h" in html and "Carrinho vazio" in html
+    cart_id = re.search(r"/checkout/parked/(\d+)/resume", html).group(1)
+    resumed = seller_client.post(f"/checkout/parked/{cart_id}/resume", headers=HX).get_data(
+        as_text=True
+    )
+    assert "Café torrado 500 g" in resumed and "Maria da Silva" in resumed
+
+
+def test_wallet_amount_is_clamped_to_balance(seller_client, shop):
+    _ready_cart(seller_client, shop)
+    html = seller_client.post(
+        "/checkout/wallet", data={"wallet_amount": "50,00"}, headers=HX
+    ).get_data(as_text=True)
+    assert 'data-testid="wallet-balance">R$ 0,00' in html
+    assert 'data-testid="amount-due"><span class="money">R$ 20,00' in html
+
+
+# --- confirm ------------------------------------------------------------------------------
+
+
+def test_double_submit_creates_one_order(app, tenant, seller, seller_client, shop):
+    _ready_cart(seller_client, shop, scans=2)
+    review = seller_client.get("/checkout/review", headers=HX).get_data(as_text=True)
+    cart_id = re.search(r'name="cart_id" value="(\d+)"', review).group(1)
+    first = seller_client.post("/checkout/confirm", data={"cart_id": cart_id}, headers=HX)
+    second = seller_client.post("/checkout/confirm", data={"cart_id": cart_id}, headers=HX)
+    assert first.status_code == second.status_code == 204
+    assert first.headers["HX-Redirect"] == second.headers["HX-Redirect"]
+    with in_tenant(app, tenant.tenant_id):
+        from webapp.catalog.models import Product
+        from webapp.extensions import db
+        from webapp.sales.models import Order
+
+        assert db.session.query(Order).count() == 1
+        assert db.session.get(Product, shop.product_id).stock_qty == 8
+    page = seller_client.get(first.headers["HX-Redirect"]).get_data(as_text=True)
+    assert "Venda concluída" in page and "Nova venda" in page
+    fresh = seller_client.get("/checkout").get_data(as_text=True)
+    assert "Carrinho vazio" in fresh
+
+
+def test_checkout_error_lands_on_the_line_and_keeps_the_cart(app, tenant, seller_client, shop):
+    _ready_cart(seller_client, shop)
+    html = seller_client.get("/checkout").get_data(as_text=True)
+    line_id = re.search(r'data-line-id="(\d+)"', html).group(1)
+    seller_client.post(f"/checkout/lines/{line_id}/qty", data={"qty": "11"}, headers=HX)
+    cart_id = re.search(
+        r'name="cart_id" value="(\d+)"',
+        seller_client.get("/checkout/review").get_data(as_text=True),
+    ).group(1)
+    response = seller_client.post("/checkout/confirm", data={"cart_id": cart_id}, headers=HX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409 and "checkout:failed" in response.headers["HX-Trigger"]
+    assert f'data-line-id="{line_id}"' in body
+    assert "stoque insuficiente" in body
+    assert 'data-qty="11"' in seller_client.get("/checkout").get_data(as_text=True)
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def test_seller_sees_only_own_orders_admin_sees_all(
+    app, tenant, make_user, login_as, seller, seller_client, shop
+):
+    other = make_user(tenant.tenant_id, Role.SELLER)
+    mine = _checkout(app, tenant, seller, shop)
+    theirs = _checkout(app, tenant, other, shop, qty=2)
+    listing = seller_client.get("/orders").get_data(as_text=True)
+    assert f"#{mine}<" in listing and f"#{theirs}<" not in listing
+    assert seller_client.get(f"/orders/{theirs}").status_code == 404
+    assert seller_client.get(f"/orders/{theirs}/receipt").status_code == 404
+    admin = login_as("admin")
+    all_orders = admin.get("/orders").get_data(as_text=True)
+    assert f"#{mine}<" in all_orders and f"#{theirs}<" in all_orders
+    filtered = admin.get(f"/orders?seller={other.id}", headers=HX).get_data(as_text=True)
+    assert "<html" not in filtered and f"#{theirs}<" in filtered and f"#{mine}<" not in filtered
+
+
+def test_transition_buttons_only_for_allowed_transitions(app, tenant, seller, seller_client, shop):
+    order_id = _checkout(app, tenant, seller, shop)
+    html = seller_client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert 'data-testid="action-paid"' in html and 'data-testid="action-cancelled"' in html
+    assert (
+        'data-testid="action-shipped"' not in html and 'data-testid="action-delivered"' not in html
+    )
+    no_reason = seller_client.post(f"/orders/{order_id}/transitions", data={"to": "cancelled"})
+    assert no_reason.status_code == 422 and "open" in no_reason.get_data(as_text=True)
+    paid = seller_client.post(f"/orders/{order_id}/transitions", data={"to": "paid"})
+    assert paid.status_code == 302
+    html = seller_client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert 'data-testid="action-shipped"' in html and 'data-testid="action-paid"' not in html
+    invalid = seller_client.post(f"/orders/{order_id}/transitions", data={"to": "delivered"})
+    assert invalid.status_code == 409
+    shipped = seller_client.post(
+        f"/orders/{order_id}/transitions", data={"to": "shipped", "tracking_code": "BR123456789"}
+    )
+    assert shipped.status_code == 302
+    html = seller_client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert "BR123456789" in html and 'data-testid="action-delivered"' in html
+
+
+def test_receipt_and_customer_orders_tab(app, tenant, seller, seller_client, shop):
+    order_id = _checkout(app, tenant, seller, shop)
+    receipt = seller_client.get(f"/orders/{order_id}/receipt").get_data(as_text=True)
+    assert "Recibo" in receipt and "app-navbar" not in receipt and "Café torrado 500 g" in receipt
+    tab = seller_client.get(f"/customers/{shop.customer_id}?tab=orders").get_data(as_text=True)
+    assert f"/customers/{shop.customer_id}/orders" in tab
+    rows = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
+    assert f"#{order_id}<" in rows
+
+
+# --- live stock ------------------------------------------------------------------------------
+
+
+def test_live_stock_etag_304_until_stock_changes(app, tenant, seller_client, shop):
+    first = seller_client.get(f"/live/stock?ids={shop.product_id}")
+    assert first.status_code == 200 and 'hx-swap-oob="true"' in first.get_data(as_text=True)
+    etag = first.headers["ETag"]
+    idle = seller_client.get(f"/live/stock?ids={shop.product_id}", headers={"If-None-Match": etag})
+    assert idle.status_code == 304 and idle.get_data() == b""
+    with in_tenant(app, tenant.tenant_id):
+        from webapp.catalog import services as catalog
+
+        catalog.adjust_stock(shop.product_id, "out", 3, "Quebra", actor=tenant.id)
+    changed = seller_client.get(
+        f"/live/stock?ids={shop.product_id}", headers={"If-None-Match": etag}
+    )
+    assert changed.status_code == 200 and 'data-stock="7"' in changed.get_data(as_text=True)
+    assert seller_client.get("/live/stock?ids=abc").status_code == 200
+
+
+def test_product_list_includes_the_live_stock_poller(login_as, shop):
+    html = login_as("seller").get("/products").get_data(as_text=True)
+    assert 'id="live-stock"' in html and 'hx-trigger="every 1s"' in html
+
+
+def test_customer_orders_tab_empty_state(seller_client, shop):
+    html = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
+    assert "Nenhum pedido ainda" in html
+    assert seller_client.get("/customers/999999/orders").status_code == 404
