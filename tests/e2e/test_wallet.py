@@ -10,10 +10,15 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import in_tenant
-from tests.customers.conftest import customer_data
+from tests.catalog.factories import make_product
+from tests.conftest import TEST_REDIS_URL, in_tenant
+from tests.core.test_uow import run_worker_burst
+from tests.customers.conftest import ADDRESS, customer_data
 from tests.e2e.conftest import console_errors, screenshot
 from webapp.customers import services as customer_services
+from webapp.extensions import db
+from webapp.identity.models import User
+from webapp.sales import services as sales
 from webapp.wallet import services as wallet
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +41,8 @@ def test_admin_adjusts_a_wallet_and_filters_the_statement(app, new_page, make_te
         customer_id = customer_services.create_customer(
             admin.id, customer_data(name="Joana Pereira")
         ).id
-        wallet.refund(41, customer_id, Decimal("20.00"))
+        opener = db.session.get(User, admin.id)
+        wallet.manual_adjustment(opener, customer_id, Decimal("20.00"), "Saldo inicial", "e2e-1")
     page = new_page(kind)
     _sign_in(page, admin)
 
@@ -85,13 +91,33 @@ def test_admin_adjusts_a_wallet_and_filters_the_statement(app, new_page, make_te
 
     # The cashback job credits in the background: the open tab notices within a poll.
     with in_tenant(app, admin.tenant_id):
-        wallet.credit_cashback(41, customer_id, Decimal("3.00"))
+        _pay_an_order(admin, customer_id, Decimal("60.00"))  # 5% cashback = R$ 3,00
+    if TEST_REDIS_URL:
+        run_worker_burst(app)  # with Redis the cashback job waits in the queue for a worker
     toast = page.locator("#toasts .toast", has_text="Cashback de R$ 3,00 creditado")
     expect(toast).to_be_visible(timeout=12_000)
     expect(balance).to_have_text("R$ 58,50")
     expect(lines).to_have_count(3)
     screenshot(page, f"wallet-{kind}-05-cashback-toast", full_page=False)
     _assert_only_the_expected_422(page)
+
+
+def _pay_an_order(admin, customer_id: int, price: Decimal) -> None:
+    """A real sale marked paid: its cashback job is what the open wallet tab must notice."""
+    actor = db.session.get(User, admin.id)
+    address = customer_services.add_address(admin.id, customer_id, ADDRESS)
+    product_id = make_product(
+        admin.id, stock_qty=1, sale_price=price, min_price=price, max_price=price
+    )
+    order = sales.checkout(
+        actor,
+        customer_id=customer_id,
+        shipping_address_id=address.id,
+        items=[sales.CheckoutItem(product_id, 1)],
+        payment_method="pix",
+        idempotency_key="e2e-cashback",
+    )
+    sales.transition(actor, order.id, "paid")
 
 
 def _assert_only_the_expected_422(page) -> None:
