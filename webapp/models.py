@@ -16,3 +16,4 @@ from webapp.identity.models import (  # noqa: F401
 )
 from webapp.sales.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401
+from webapp.reports.models import revenue_orders  # noqa: F401  report indexes

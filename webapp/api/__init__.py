@@ -49,4 +49,8 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
     api.register_blueprint(products.blp, url_prefix=f"{API_PREFIX}/products")
     api.register_blueprint(customers.blp, url_prefix=f"{API_PREFIX}/customers")
+    from webapp.api import jobs, reports
+
+    api.register_blueprint(reports.blp, url_prefix=f"{API_PREFIX}/reports")
+    api.register_blueprint(jobs.blp, url_prefix=f"{API_PREFIX}/jobs")
     mark_public_endpoint(app, "api-docs.openapi_json")
