@@ -14,6 +14,6 @@ from webapp.identity.models import (  # noqa: F401
     User,
     UserSession,
 )
+from webapp.reports.models import revenue_orders  # noqa: F401  report indexes
 from webapp.sales.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from webapp.wallet.models import Account, LedgerEntry, LedgerTransaction, Wallet  # noqa: F401
-from webapp.reports.models import revenue_orders  # noqa: F401  report indexes

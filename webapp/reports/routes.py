@@ -130,7 +130,7 @@ def abc_curve():
         "reports/_abc_body.html",
         Filter(f.period, error, f.status),
         curve=curve,
-        page=page,
+        table=page,
         settings=settings,
         abc_class=abc_class,
         category=category,
