@@ -144,6 +144,7 @@ def pareto(curve) -> dict:
         },
         shapes=[_threshold(80), _threshold(95)],
         height=340,
+        margin={"l": 56, "r": 48, "t": 8, "b": 64},  # room for the % axis on the right
     )
     return {"data": [bars, line], "layout": layout}
 
