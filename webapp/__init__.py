@@ -87,6 +87,9 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.sales import bp as sales_bp
 
     app.register_blueprint(sales_bp)
+    from webapp.reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
     init_api(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from webapp.bench_routes import bp as bench_bp

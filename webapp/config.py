@@ -68,6 +68,8 @@ class Config:
         self.OUTBOX_RELAY_INTERVAL = _int("OUTBOX_RELAY_INTERVAL", 10)
         self.OUTBOX_STALE_AFTER = _int("OUTBOX_STALE_AFTER", 300)
         self.EXPORT_DIR = env.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
+        # Report export files are downloadable for this long, then deleted (410 Gone).
+        self.EXPORT_TTL_HOURS = _int("EXPORT_TTL_HOURS", 24)
 
         https = _bool("HTTPS", False)
         self.HTTPS = https

@@ -14,6 +14,7 @@ from webapp.identity.models import (  # noqa: F401
     User,
     UserSession,
 )
+from webapp.reports.models import revenue_orders  # noqa: F401  report indexes
 from webapp.sales.cart_models import Cart, CartLine  # noqa: F401
 from webapp.sales.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from webapp.wallet.models import (  # noqa: F401

@@ -43,7 +43,7 @@ def init_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from webapp.api import auth, customers, orders, products, users, wallet
+    from webapp.api import auth, customers, jobs, orders, products, reports, users, wallet
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")
     api.register_blueprint(users.blp, url_prefix=f"{API_PREFIX}/users")
@@ -51,4 +51,6 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(customers.blp, url_prefix=f"{API_PREFIX}/customers")
     api.register_blueprint(wallet.blp, url_prefix=f"{API_PREFIX}/customers")
     api.register_blueprint(orders.blp, url_prefix=f"{API_PREFIX}/orders")
+    api.register_blueprint(reports.blp, url_prefix=f"{API_PREFIX}/reports")
+    api.register_blueprint(jobs.blp, url_prefix=f"{API_PREFIX}/jobs")
     mark_public_endpoint(app, "api-docs.openapi_json")

@@ -1,0 +1,141 @@
+"""Report screens: dashboard (+ lazy chart fragments), rankings and ABC curve.
+
+Every page takes the period from the URL (?period=30d or ?from=...&to=...) so a view can be
+shared; a bad period answers 422 with the message next to the filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from webapp.core.domain import ValidationFailed
+from webapp.core.htmx import render
+from webapp.core.pagination import Page, clamp
+from webapp.reports import abc, bp, services
+from webapp.reports.periods import PRESETS, Period, local_today, resolve_period
+
+ABC_PER_PAGE = 50
+
+
+@dataclass
+class Filter:
+    period: Period
+    error: str | None
+    status: int
+
+
+def _timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def period_from(args) -> Period:
+    """The period named by URL arguments or posted fields (period / from / to)."""
+    return resolve_period(
+        args.get("period"), args.get("from"), args.get("to"), local_today(_timezone()), _timezone()
+    )
+
+
+def read_filter() -> Filter:
+    """The URL's period, or the default one plus the error when the URL's is invalid."""
+    try:
+        return Filter(period_from(request.args), None, 200)
+    except ValidationFailed as exc:
+        today = local_today(_timezone())
+        return Filter(resolve_period(None, None, None, today, _timezone()), exc.message, 422)
+
+
+def _page(template: str, partial: str, f: Filter, **context):
+    return render(
+        template,
+        partial,
+        status=f.status,
+        period=f.period,
+        period_error=f.error,
+        presets=PRESETS,
+        **context,
+    )
+
+
+@bp.route("")
+def dashboard():
+    f = read_filter()
+    current, kpis = services.dashboard(services.scope_for(current_user), f.period)
+    return _page(
+        "reports/dashboard.html",
+        "reports/_dashboard_body.html",
+        f,
+        summary=current,
+        kpis=kpis,
+        charts=services.CHARTS,
+    )
+
+
+@bp.route("/charts/<name>")
+def chart(name: str):
+    """A lazily loaded chart: a div whose data-figure holds the Plotly figure as JSON."""
+    if name not in services.CHARTS:
+        abort(404)
+    f = read_filter()
+    figure = services.chart(name, services.scope_for(current_user), f.period, _timezone())
+    return render_template(
+        "reports/_chart.html", name=name, figure=figure, title=services.CHARTS[name]
+    )
+
+
+@bp.route("/rankings")
+def rankings():
+    f = read_filter()
+    top, error = services.DEFAULT_TOP, f.error
+    try:
+        top = services.parse_top(request.args.get("top"))
+    except ValidationFailed as exc:
+        error, f.status = exc.message, 422
+    scope = services.scope_for(current_user)
+    return _page(
+        "reports/rankings.html",
+        "reports/_rankings_body.html",
+        Filter(f.period, error, f.status),
+        top=top,
+        sellers=services.seller_ranking(scope, f.period, top),
+        customers=services.vip_customers(scope, f.period, top),
+        today=local_today(_timezone()),
+        recency=lambda row: services.recency_days(
+            row.last_purchase, local_today(_timezone()), _timezone()
+        ),
+    )
+
+
+@bp.route("/abc", endpoint="abc")
+def abc_curve():
+    f = read_filter()
+    error = f.error
+    try:
+        settings = abc.parse_settings(
+            request.args.get("lead_time"), request.args.get("excess_days")
+        )
+    except ValidationFailed as exc:
+        settings, error, f.status = abc.AbcSettings(), exc.message, 422
+    abc_class = request.args.get("class") if request.args.get("class") in abc.CLASSES else ""
+    category = request.args.get("category", "").strip()
+    curve = services.abc_curve(services.scope_for(current_user), f.period, settings)
+    rows = abc.filter_curve(curve, abc_class, category)
+    number, per_page = clamp(request.args.get("page"), ABC_PER_PAGE, ABC_PER_PAGE)
+    start = (number - 1) * per_page
+    page = Page(rows[start : start + per_page], number, per_page, len(rows))
+    return _page(
+        "reports/abc.html",
+        "reports/_abc_body.html",
+        Filter(f.period, error, f.status),
+        curve=curve,
+        table=page,
+        settings=settings,
+        abc_class=abc_class,
+        category=category,
+        categories=sorted({row.category for row in curve}),
+        totals=abc.class_totals(curve),
+        figure=services.pareto_figure(curve),
+        percent=abc.percent,
+    )

@@ -1,0 +1,19 @@
+"""Background jobs of the reports module (run by the outbox runner in the tenant's context)."""
+
+from __future__ import annotations
+
+from webapp.core.context import current_tenant_id
+from webapp.core.jobs import fail_job
+from webapp.reports import exports
+
+
+def export_report(
+    job_id: str, report: str, fmt: str, date_from: str, date_to: str, seller_id: int | None = None
+) -> None:
+    """Write the export file; a failure marks the job failed (and the runner retries)."""
+    try:
+        period = exports.period_from_payload(date_from, date_to)
+        exports.run_export(job_id, current_tenant_id.get(), report, fmt, period, seller_id)
+    except Exception:
+        fail_job(job_id, "A exportação falhou por um erro inesperado. Tente gerar de novo.")
+        raise
