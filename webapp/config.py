@@ -65,6 +65,8 @@ class Config:
         self.RQ_QUEUE = env.get("RQ_QUEUE", "vitrine")
         # Namespace of the app's own Redis keys (rate limits, revoked token ids).
         self.REDIS_KEY_PREFIX = env.get("REDIS_KEY_PREFIX", "vitrine")
+        self.LOGIN_THROTTLE_ACCOUNT = env.get("LOGIN_THROTTLE_ACCOUNT") or "5 per 5 minutes"
+        self.LOGIN_THROTTLE_IP = env.get("LOGIN_THROTTLE_IP") or "30 per 5 minutes"
         self.OUTBOX_RELAY_INTERVAL = _int("OUTBOX_RELAY_INTERVAL", 10)
         self.OUTBOX_STALE_AFTER = _int("OUTBOX_STALE_AFTER", 300)
         self.EXPORT_DIR = env.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
