@@ -128,10 +128,19 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
 
 
 def _record_console(errors: list[str], msg) -> None:
-    if msg.type == "error":
-        location = msg.location or {}
-        where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location else ""
-        errors.append(f"console.error: {msg.text}{where}")
+    if msg.type != "error":
+        return
+    if msg.text == "htmx:sendAbort":
+        # htmx cancels the in-flight requests of elements it removes (a 1 s live-stock poll
+        # when the user navigates away) and logs the cancellation, preceded by its
+        # afterRequest, as errors. Nothing failed: drop that pair. Real failures still show
+        # up as 4xx/5xx responses or other console errors.
+        if errors and errors[-1].startswith("console.error: htmx:afterRequest "):
+            errors.pop()
+        return
+    location = msg.location or {}
+    where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location else ""
+    errors.append(f"console.error: {msg.text}{where}")
 
 
 def _record_server_error(errors: list[str], response) -> None:
