@@ -77,8 +77,10 @@ WHERE o.tenant_id = :tenant AND o.idempotency_key LIKE 'bench-%'
 """
 
 SEED_TOTALS = """
-UPDATE orders o SET subtotal = s.total, total = s.total, amount_due = s.total, tax_total = s.tax
-FROM (SELECT order_id, sum(line_total) AS total, sum(tax_amount) AS tax
+UPDATE orders o SET subtotal = s.total, total = s.total, amount_due = s.total, tax_total = s.tax,
+    cost_total = s.cost
+FROM (SELECT order_id, sum(line_total) AS total, sum(tax_amount) AS tax,
+             sum(cost_price * qty) AS cost
       FROM order_lines WHERE tenant_id = :tenant GROUP BY order_id) s
 WHERE s.order_id = o.id AND o.tenant_id = :tenant
 """

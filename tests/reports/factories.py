@@ -91,6 +91,7 @@ def order(
         total=total,
         wallet_amount=Decimal("0.00"),
         amount_due=total,
+        cost_total=sum((item["cost_price"] * item["qty"] for item in lines), Decimal("0.00")),
         idempotency_key=uuid.uuid4().hex,
         request_fingerprint="0" * 64,
         created_at=created_at,

@@ -4,7 +4,8 @@ Declared here, next to the queries they serve, so the sales and wallet models st
 owners wrote them; the migration 0009_reports creates them. On PostgreSQL they are partial
 and covering, so the period aggregates are index-only scans:
 
-- revenue orders by (tenant, paid_at) carrying the amounts and grouping keys;
+- revenue orders by (tenant, paid_at) carrying the amounts (cost_total too, 0010) and
+  grouping keys;
 - refunds (paid then cancelled) by (tenant, cancelled_at);
 - cashback transactions by (tenant, kind, created_at) carrying amount and order;
 - order lines by order carrying what COGS, categories and the ABC curve sum.
@@ -28,7 +29,14 @@ revenue_orders = Index(
     "ix_orders_reports_revenue",
     orders.c.tenant_id,
     orders.c.paid_at,
-    postgresql_include=["total", "tax_total", "seller_id", "customer_id", "payment_method"],
+    postgresql_include=[
+        "total",
+        "tax_total",
+        "cost_total",
+        "seller_id",
+        "customer_id",
+        "payment_method",
+    ],
     postgresql_where=REVENUE_WHERE,
     sqlite_where=REVENUE_WHERE,
 )

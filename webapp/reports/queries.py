@@ -132,14 +132,16 @@ def cashback_totals(scope: Scope, start: datetime, end: datetime) -> tuple[Decim
 def summary(scope: Scope, start: datetime, end: datetime) -> Summary:
     """The dashboard's KPIs for [start, end)."""
     session = _session()
-    revenue, count, taxes = session.execute(
-        select(money_sum(orders.c.total), func.count(), money_sum(orders.c.tax_total)).where(
-            revenue_filter(scope, start, end)
-        )
+    # COGS is each order's cost_total snapshot (= its lines' cost_price x qty, fixed at
+    # checkout), so the KPIs are one index-only pass over the period's orders, no lines.
+    revenue, count, taxes, cogs = session.execute(
+        select(
+            money_sum(orders.c.total),
+            func.count(),
+            money_sum(orders.c.tax_total),
+            money_sum(orders.c.cost_total),
+        ).where(revenue_filter(scope, start, end))
     ).one()
-    cogs = session.execute(
-        revenue_lines(scope, start, end).add_columns(money_sum(lines.c.cost_price * lines.c.qty))
-    ).scalar_one()
     refund_filter = [
         orders.c.tenant_id == scope.tenant_id,
         orders.c.status == CANCELLED,

@@ -186,6 +186,7 @@ class _Plan:
             "total": total,
             "wallet_amount": ZERO,
             "amount_due": total,
+            "cost_total": sum((line["cost_price"] * line["qty"] for line in lines), ZERO),
             "idempotency_key": f"demo-{order_id}",
             "request_fingerprint": DEMO_FINGERPRINT,
             "tracking_code": None,

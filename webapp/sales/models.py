@@ -111,6 +111,12 @@ class Order(TenantScoped, Audited, PkMixin, Base):
     total: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
     wallet_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
     amount_due: Mapped[Decimal] = mapped_column(Money, nullable=False, default=ZERO)
+    # Sum of the lines' cost_price x qty, written once at checkout (lines never change after
+    # it): the dashboard's cost of goods sold reads this from the orders index instead of
+    # visiting every line of the period.
+    cost_total: Mapped[Decimal] = mapped_column(
+        Money, nullable=False, default=ZERO, server_default="0"
+    )
     idempotency_key: Mapped[str] = mapped_column(String(80), nullable=False)
     request_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
     tracking_code: Mapped[str | None] = mapped_column(String(60))

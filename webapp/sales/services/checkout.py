@@ -239,10 +239,16 @@ def _new_order(actor, customer, address, lines, payment_method, wallet_amount) -
         amount_due=total - wallet_amount,
     )
     order.lines = [_snapshot(line) for line in lines]
+    order.cost_total = cost_total(order.lines)
     order.history = [
         OrderStatusChange(from_status=None, to_status=CREATED, actor_id=order.seller_id)
     ]
     return order
+
+
+def cost_total(lines: list[OrderLine]) -> Decimal:
+    """What the order's goods cost the shop: the snapshot the reports sum as COGS."""
+    return sum((line.cost_price * line.qty for line in lines), ZERO)
 
 
 def _snapshot(line: PricedLine) -> OrderLine:
