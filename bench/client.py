@@ -39,7 +39,9 @@ class LoginForm:
 class BenchClient:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(total=60))
+        self.http = urllib3.PoolManager(
+            retries=False, timeout=urllib3.Timeout(total=60), maxsize=16
+        )
         self.token = ""
         self.session_cookie = ""
 

@@ -14,7 +14,7 @@ from bench.stats import Summary
 MET, NOT_MET, NA = "met", "NOT met", "n/a"
 
 LIST_DETAIL_PAGES = ("product search", "order list", "order page")
-REPORTS = ("dashboard", "ABC curve", "best sellers ranking", "VIP customers ranking")
+REPORTS = ("dashboard", "ABC curve", "rankings (sellers and VIP)")
 
 
 @dataclass

@@ -53,7 +53,7 @@ class Scale:
 
 PRESETS = {
     "default": Scale(200_000, 20_000, 1_000_000, duration_s=20, warmup_s=2, drain_jobs=10_000),
-    "quick": Scale(2_000, 300, 10_000, duration_s=2, warmup_s=0.5, drain_jobs=200),
+    "quick": Scale(2_000, 300, 10_000, duration_s=1.5, warmup_s=0.3, drain_jobs=200),
 }
 
 
@@ -109,11 +109,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         help="run only scenarios whose name contains this text (repeatable)",
     )
+    p.add_argument(
+        "--drain-jobs", type=int, help="orders paid for the cashback drain (scale's default)"
+    )
     p.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = p.parse_args(argv)
     if isinstance(args.scale, str):
         args.scale = parse_scale(args.scale)
     args.duration = args.duration or args.scale.duration_s
+    args.drain_jobs = args.drain_jobs or args.scale.drain_jobs
     args.concurrency = args.concurrency or 2 * args.workers
     return args
 
@@ -178,6 +182,7 @@ class Bench:
         self.db_url = db_url
         self.figures = RunFigures()
         self.baseline_requests = build_requests(BASELINE, client, BASELINE.path)
+        self._requests: dict[str, list] = {}
 
     def _plan(self, scenario: Scenario, requests, mode: str, rate: float = 0.0) -> HttpPlan:
         threads = self.args.concurrency if mode == "closed" else min(256, max(16, math.ceil(rate)))
@@ -207,9 +212,15 @@ class Bench:
         plan = self._plan(BASELINE, self.baseline_requests, "closed")
         return self.record(BASELINE.name, "max", None, self.loadgen.run(plan))
 
+    def requests_for(self, scenario: Scenario, path: str):
+        """The scenario's requests, built once (samples may do setup work, e.g. stock)."""
+        if scenario.name not in self._requests:
+            self._requests[scenario.name] = build_requests(scenario, self.client, path)
+        return self._requests[scenario.name]
+
     def run_scenario(self, scenario: Scenario, path: str) -> dict[str, int]:
         """All measurements of one scenario; returns successful requests per tag."""
-        requests = build_requests(scenario, self.client, path)
+        requests = self.requests_for(scenario, path)
         tags: dict[str, int] = {}
         max_rps = None
         rate = scenario.rate or self.args.rate
@@ -263,12 +274,10 @@ def _checkout_params(body: bytes | None) -> dict:
     import json
 
     data = json.loads(body or b"{}")
-    item = data["items"][0]
     return {
         "customer_id": data["customer_id"],
         "shipping_address_id": data["shipping_address_id"],
-        "product_id": item["product_id"],
-        "qty": item["qty"],
+        "items": [[item["product_id"], item["qty"]] for item in data["items"]],
     }
 
 
@@ -276,14 +285,57 @@ def _merge(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
     return {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()}
 
 
-def stock_of(client: BenchClient, product_ids) -> dict[str, int]:
-    return {pid: client.get_json(f"/api/v1/products/{pid}")["stock_qty"] for pid in product_ids}
+def units_per_product(tags: dict[str, int]) -> dict[int, int]:
+    """Checkout tags ("12,40,77" = one unit of each, per success) -> units per product."""
+    units: dict[int, int] = {}
+    for tag, successes in tags.items():
+        for pid in tag.split(","):
+            units[int(pid)] = units.get(int(pid), 0) + successes
+    return units
 
 
-def count_oversells(before: dict[str, int], after: dict[str, int], sold: dict[str, int]) -> int:
-    """Units confirmed beyond what left the stock, plus products driven below zero."""
-    over = sum(max(0, sold.get(pid, 0) - (before[pid] - after[pid])) for pid in before)
-    return over + sum(1 for qty in after.values() if qty < 0)
+def stock_of(db_url: str, tenant_id: int, product_ids) -> dict[int, int]:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT id, stock_qty FROM products WHERE tenant_id = %s AND id = ANY(%s)",
+            (tenant_id, list(product_ids)),
+        ).fetchall()
+    return dict(rows)
+
+
+def last_order_id(db_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM orders").fetchone()[0]
+
+
+def ordered_since(db_url: str, tenant_id: int, order_id: int) -> dict[int, int]:
+    """Units per product in the order lines of orders placed after ``order_id`` (HTTP and
+    plain SQL alike: both are real orders that took stock)."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT l.product_id, sum(l.qty) FROM order_lines l JOIN orders o ON o.id = l.order_id"
+            " WHERE o.tenant_id = %s AND o.id > %s GROUP BY l.product_id",
+            (tenant_id, order_id),
+        ).fetchall()
+    return {pid: int(n) for pid, n in rows}
+
+
+def count_oversells(
+    before: dict[int, int], after: dict[int, int], ordered: dict[int, int], confirmed: dict
+) -> int:
+    """Units sold beyond what left the stock, units confirmed (201) without an order line
+    behind them, and products driven below zero. Any of them is an oversell."""
+    taken = {pid: before[pid] - after.get(pid, 0) for pid in before}
+    beyond_stock = sum(max(0, ordered.get(pid, 0) - taken[pid]) for pid in before)
+    phantom = sum(max(0, n - ordered.get(pid, 0)) for pid, n in confirmed.items())
+    negative = sum(1 for qty in after.values() if qty < 0)
+    return beyond_stock + phantom + negative
 
 
 def _git(*args: str) -> str:
@@ -387,18 +439,32 @@ def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
             echo(f"  {scenario.name:<28} n/a: module not present")
             continue
         if scenario.name == CHECKOUT:
-            products = {r.tag for r in build_requests(scenario, client, path)}
-            before = stock_of(client, products)
-            sold = bench.run_scenario(scenario, path)
-            figures.oversells = count_oversells(before, stock_of(client, products), sold)
+            figures.oversells = run_checkout(bench, client, scenario, path, db_url)
         else:
             bench.run_scenario(scenario, path)
     if all(route_exists(app, p, "POST" if "transitions" in p else "GET") for p in REQUIRED_PATHS):
         tenant_id = client.identity()[1]
-        figures.drain = run_drain(client, procs, db_url, tenant_id, args.scale.drain_jobs, echo)
+        figures.drain = run_drain(app, client, procs, db_url, tenant_id, args.drain_jobs, echo)
     else:
         figures.absent["cashback drain"] = "n/a: module not present"
     return figures, seeded
+
+
+def run_checkout(bench: Bench, client: BenchClient, scenario: Scenario, path: str, db_url: str):
+    """The checkout scenario plus its oversell check (stock read straight from the database)."""
+    tenant_id = client.identity()[1]
+    products = {int(pid) for r in bench.requests_for(scenario, path) for pid in r.tag.split(",")}
+    before, mark = stock_of(db_url, tenant_id, products), last_order_id(db_url)
+    confirmed = units_per_product(bench.run_scenario(scenario, path))
+    after = stock_of(db_url, tenant_id, products)
+    ordered = ordered_since(db_url, tenant_id, mark)
+    oversells = count_oversells(before, after, ordered, confirmed)
+    echo(
+        f"  oversell check: {sum(ordered.values()):,} units ordered, "
+        f"{sum(before[p] - after[p] for p in before):,} left the stock, "
+        f"{sum(confirmed.values()):,} confirmed over HTTP; oversells {oversells}"
+    )
+    return oversells
 
 
 def report(args, figures: RunFigures, seeded: str) -> int:

@@ -27,7 +27,7 @@ DB_NAME = "vitrine_bench"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 SECRET_KEY = "bench-only-secret-key-0123456789abcdef0123456789"
 SEED_OPTIONS = ("customers", "products", "orders", "order-lines")
-LINES_PER_ORDER = 3  # assumed mix when seed-demo takes --orders rather than --order-lines
+LINES_PER_ORDER = 2.4  # webapp/sales/demo.py seeds 1-4 lines per order (~2.4 on average)
 
 
 def database_urls(server_url: str) -> tuple[str, str]:
@@ -118,7 +118,7 @@ def seed_arguments(supported: set[str], customers: int, products: int, lines: in
     if "order-lines" in supported:
         args += ["--order-lines", str(lines)]
     elif "orders" in supported:
-        args += ["--orders", str(max(1, lines // LINES_PER_ORDER))]
+        args += ["--orders", str(max(1, round(lines / LINES_PER_ORDER)))]
     return args
 
 

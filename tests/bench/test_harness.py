@@ -6,7 +6,7 @@ import pytest
 
 from bench.goals import NA, NOT_MET, DrainFigures, Measurement, RunFigures, evaluate, goals_line
 from bench.loadgen import open_loop_latency_ms, schedule_offsets
-from bench.run import count_oversells, parse_scale, resolve_paths
+from bench.run import count_oversells, parse_scale, resolve_paths, units_per_product
 from bench.scenarios import BASELINE, SCENARIOS
 from bench.stack import seed_arguments, supported_seed_options
 from bench.stats import percentile, summarize
@@ -92,10 +92,19 @@ def test_errors_or_oversells_fail_the_zero_errors_goal():
 
 
 def test_oversells_are_units_sold_beyond_what_left_the_stock():
-    before = {"1": 10, "2": 5}
-    assert count_oversells(before, {"1": 7, "2": 5}, {"1": 3}) == 0
-    assert count_oversells(before, {"1": 8, "2": 5}, {"1": 3}) == 1
-    assert count_oversells(before, {"1": 10, "2": -1}, {"2": 6}) == 1
+    before = {1: 10, 2: 5}
+    # 3 units ordered and 3 left the stock: fine
+    assert count_oversells(before, {1: 7, 2: 5}, {1: 3}, {1: 3}) == 0
+    # 3 units ordered but only 2 left the stock: one unit oversold
+    assert count_oversells(before, {1: 8, 2: 5}, {1: 3}, {1: 3}) == 1
+    # a product below zero
+    assert count_oversells(before, {1: 10, 2: -1}, {2: 6}, {2: 6}) == 1
+    # 4 units confirmed over HTTP, only 3 in order lines
+    assert count_oversells(before, {1: 7, 2: 5}, {1: 3}, {1: 4}) == 1
+
+
+def test_checkout_tags_count_units_per_product():
+    assert units_per_product({"1,2": 3, "2": 1}) == {1: 3, 2: 4}
 
 
 def test_seed_options_follow_what_seed_demo_offers():
@@ -104,7 +113,7 @@ def test_seed_options_follow_what_seed_demo_offers():
     options = supported_seed_options(help_text)
     assert options == {"customers", "products", "orders"}
     args = seed_arguments(options, 200_000, 20_000, 1_000_000)
-    assert args == ["--customers", "200000", "--products", "20000", "--orders", "333333"]
+    assert args == ["--customers", "200000", "--products", "20000", "--orders", "416667"]
     args = seed_arguments({"order-lines"}, 1, 1, 1_000_000)
     assert args == ["--order-lines", "1000000"]
 
