@@ -7,14 +7,19 @@ invariants hold after each.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from tests.conftest import in_tenant, requires_postgres, requires_redis
 from tests.core.test_uow import run_worker_burst
@@ -257,3 +262,73 @@ def test_redis_down_while_paying_credits_once_after_the_relay(app, shop, monkeyp
         ).all()
         assert len(credits) == 1
     ledger_ok(app)
+
+
+def test_worker_killed_mid_job_loses_no_credit_and_doubles_none(app, shop, monkeypatch):
+    """SIGKILL a real `flask worker` while it is inside the cashback job's transaction."""
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10, sale_price=D("40.00"), max_price=D("45.00"))
+        order = sell(shop, [(p, 1)])
+        order_id = order.id
+    with in_tenant(app, shop.tenant_id):
+        sales.transition(user(shop.seller_id), order_id, "paid")  # job waits: no worker yet
+    # Hold the order's row lock so the job blocks right after claiming its outbox row.
+    blocker = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with blocker.connect() as lock:
+        lock.execute(text("SELECT id FROM orders WHERE id = :id FOR UPDATE"), {"id": order_id})
+        worker = _start_worker(app)
+        try:
+            _wait_until_blocked_on(lock, order_id)
+        finally:
+            worker.kill()  # SIGKILL: no cleanup, its transaction dies with its connection
+            worker.wait(timeout=10)
+        lock.rollback()
+    blocker.dispose()
+    assert balance(app, shop, shop.customer_id) == D("0.00")
+
+    # The message was dispatched but never processed: the relay sends it again.
+    monkeypatch.setitem(app.config, "OUTBOX_STALE_AFTER", 0)
+    with app.app_context():
+        jobs.get_queue().empty()  # the dead worker's job is gone with it
+        assert jobs.relay_outbox() == 1
+    run_worker_burst(app)
+    with app.app_context():
+        assert jobs.relay_outbox() == 0  # processed: never sent again
+    assert balance(app, shop, shop.customer_id) == D("2.00")  # 5% of 40, exactly once
+    assert kinds(app, shop, order_id) == ["cashback_credit"]
+    ledger_ok(app)
+
+
+def _start_worker(app) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": app.config["REDIS_URL"],
+        "RQ_QUEUE": app.config["RQ_QUEUE"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "OUTBOX_RELAY_INTERVAL": "3600",  # this test drives the relay itself
+    }
+    root = Path(__file__).resolve().parents[2]
+    flask = Path(sys.executable).with_name("flask")
+    return subprocess.Popen(
+        [str(flask), "worker"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_until_blocked_on(lock, order_id: int, timeout: float = 30.0) -> None:
+    """Wait until another backend waits for the row lock this connection holds."""
+    deadline = time.monotonic() + timeout
+    query = text(
+        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE NOT l.granted AND a.pid <> pg_backend_pid() AND a.datname = current_database()"
+    )
+    while time.monotonic() < deadline:
+        if lock.execute(query).scalar():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the worker never reached the cashback job of order {order_id}")
