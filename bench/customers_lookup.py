@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,26 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-
-def ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-        )
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-
-
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return p(0.50), p(0.95), statistics.fmean(ordered)
+from bench.standalone import ensure_database, percentiles
 
 
 def timed(fn, documents: list[str]) -> list[float]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,8 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+
+from bench.standalone import ensure_database, percentiles
 
 GOAL_MS = 300
 LINES_PER_ORDER = 4
@@ -113,24 +114,6 @@ PAGES = {
     "rankings": "/reports/rankings?period=30d",
     "abc": "/reports/abc?period=30d",
 }
-
-
-def ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-        )
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-
-
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return p(0.50), p(0.95), statistics.fmean(ordered)
 
 
 def timed(fn, runs: int) -> list[float]:
