@@ -25,13 +25,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from webapp.audit.labels import ACTIONS
 from webapp.core.audit import AuditEntry
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.errors import ErrorLog
-from webapp.core.pagination import Page, clamp
+from webapp.core.pagination import Page, clamp, paginate
 from webapp.extensions import db
 from webapp.identity.models import User
 
@@ -70,7 +70,7 @@ def history_for(
     page, per_page = clamp(page, per_page, default_per_page=20)
     record_id = str(record_id)
     query = _history_query().where(_record_clause(table_name, record_id, include_children))
-    found = _page(query, page, per_page, count=True, wrap=HistoryItem)
+    found = paginate(db.session, query, page, per_page, count=True, wrap=HistoryItem)
     return RecordHistory(
         items=found.items,
         page=found.page,
@@ -121,7 +121,7 @@ def search_history(
         query = query.where(AuditEntry.created_at >= _local_midnight(date_from))
     if date_to:
         query = query.where(AuditEntry.created_at < _local_midnight(date_to + timedelta(days=1)))
-    return _page(query, page, per_page, count=count, wrap=HistoryItem)
+    return paginate(db.session, query, page, per_page, count=count, wrap=HistoryItem)
 
 
 def audited_tables() -> list[str]:
@@ -144,7 +144,7 @@ def list_errors(
     query = _errors_query(tenant_id)
     if needle := normalize_error_id(error_id):
         query = query.where(ErrorLog.id.startswith(needle, autoescape=True))
-    return _page(query, page, per_page, count=True, wrap=ErrorItem)
+    return paginate(db.session, query, page, per_page, count=True, wrap=ErrorItem)
 
 
 def get_error(tenant_id: int, error_id: str) -> ErrorItem:
@@ -192,14 +192,6 @@ def _errors_query(tenant_id: int) -> Select:
         .where(ErrorLog.tenant_id == tenant_id)
         .order_by(ErrorLog.created_at.desc(), ErrorLog.id.desc())
     )
-
-
-def _page(query: Select, page: int, per_page: int, count: bool, wrap) -> Page:
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    total = None
-    if count:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page(items=[wrap(*row) for row in rows], page=page, per_page=per_page, total=total)
 
 
 def _local_midnight(day: date) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +20,7 @@ class Page(Generic[T]):
     page: int
     per_page: int
     total: int | None  # None when the count was skipped (infinite scroll)
+    more: bool = False  # without a count: a row past this page exists
 
     @property
     def pages(self) -> int:
@@ -29,7 +31,7 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         if self.total is None:
-            return len(self.items) == self.per_page
+            return self.more
         return self.page < self.pages
 
     @property
@@ -53,10 +55,28 @@ def clamp(page: Any, per_page: Any, default_per_page: int = 25) -> tuple[int, in
     return page_number, size
 
 
-def paginate(session: Session, query: Select, page: int, per_page: int, count: bool = True) -> Page:
-    """Run ``query`` for one page; ``count=False`` skips COUNT(*) for infinite scroll."""
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    total = None
-    if count:
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page(items=items, page=page, per_page=per_page, total=total)
+def paginate(
+    session: Session,
+    query: Select,
+    page: int,
+    per_page: int,
+    count: bool = True,
+    wrap: Callable[..., Any] | None = None,
+) -> Page:
+    """Run ``query`` for one page; ``count=False`` skips COUNT(*) for infinite scroll.
+
+    Without a count one row past the page is fetched, so "is there a next page" is exact
+    and a list of millions costs what one page costs. ``wrap(*row)`` turns multi-column
+    rows into items; without it the query's first column (an entity) is the item.
+    """
+    offset = (page - 1) * per_page
+    limit = per_page if count else per_page + 1
+    paged = query.limit(limit).offset(offset)
+    if wrap is None:
+        rows = list(session.scalars(paged))
+    else:
+        rows = [wrap(*row) for row in session.execute(paged)]
+    if not count:
+        return Page(rows[:per_page], page, per_page, None, more=len(rows) > per_page)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(items=rows, page=page, per_page=per_page, total=total)

@@ -77,6 +77,8 @@ class OrderFilters:
             "date_to": end,
             "page": self.page,
             "per_page": self.per_page,
+            # The screens scroll on and never show a total: no COUNT over every order.
+            "count": False,
         }
 
     def url_args(self, **overrides: Any) -> dict[str, Any]:

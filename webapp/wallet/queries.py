@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from webapp.core.domain import ValidationFailed
-from webapp.core.pagination import Page, clamp
+from webapp.core.pagination import Page, clamp, paginate
 from webapp.extensions import db
 from webapp.wallet.models import LedgerEntry, LedgerTransaction, TransactionKind, Wallet
 
@@ -95,9 +95,7 @@ def statement(
     # Entry ids follow each account's lock order, so they order its running balance exactly.
     query = query.order_by(LedgerEntry.id.desc())
     page, per_page = clamp(page, per_page)
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page([StatementLine(*row) for row in rows], page, per_page, total)
+    return paginate(db.session, query, page, per_page, wrap=StatementLine)
 
 
 def _csv_money(value: Decimal) -> str:

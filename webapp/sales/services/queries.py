@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, select
+from sqlalchemy.orm import lazyload
 
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
@@ -53,7 +54,10 @@ def list_orders(
         raise ValidationFailed("Situação desconhecida.", field="status")
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("A data inicial deve ser anterior à final.", field="from")
-    query = _visible_to(select(Order), viewer)
+    # A list shows no lines or history: leave them unloaded (they are selectin by default).
+    query = _visible_to(select(Order), viewer).options(
+        lazyload(Order.lines), lazyload(Order.history)
+    )
     if status:
         query = query.where(Order.status == status)
     if seller_id:
