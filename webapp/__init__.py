@@ -110,6 +110,22 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(ledger_cli)
 
 
+# PostgreSQL's default random_page_cost (4) prices a disk seek; a back office's working set
+# lives in RAM or on SSD, where a random read costs about a sequential one. With the
+# default the planner reads a whole 20,000-product catalog rather than 400 rows through the
+# search index (5 ms instead of 0.7 ms per search, and again for the page count).
+POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_settings(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            for name, value in POSTGRESQL_SETTINGS.items():
+                cursor.execute(f"SET {name} = {value}")
+        dbapi_connection.commit()  # a SET inside a rolled-back transaction would be undone
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLite only: enforce foreign keys, let readers and one writer overlap, wait on locks.

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,6 +61,28 @@ class Product(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
         ),
         Index("ix_products_tenant_name", "tenant_id", "name"),
         Index("ix_products_tenant_stock", "tenant_id", "stock_qty"),
+        # The product search (catalog.queries._search): "name contains" through pg_trgm,
+        # SKU and EAN prefixes through text_pattern_ops (LIKE 'x%' under any collation).
+        Index(
+            "ix_products_name_trgm",
+            func.lower(text("name")).label("name_lower"),
+            postgresql_using="gin",
+            postgresql_ops={"name_lower": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_products_tenant_sku_prefix",
+            "tenant_id",
+            "sku",
+            postgresql_ops={"sku": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_products_tenant_ean_prefix",
+            "tenant_id",
+            "ean",
+            postgresql_ops={"ean": "text_pattern_ops"},
+            postgresql_where=text("ean IS NOT NULL"),
+            sqlite_where=text("ean IS NOT NULL"),
+        ),
         CheckConstraint("stock_qty >= 0", name="stock_qty_not_negative"),
         CheckConstraint(
             "cost_price >= 0 AND sale_price >= 0 AND min_price >= 0 AND max_price >= 0",
