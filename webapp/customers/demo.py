@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from faker import Faker
 from sqlalchemy import Table, func, insert, select, text
 
+from webapp.core.bulk import analyze
 from webapp.core.documents import make_cpf
 from webapp.core.models import utcnow
 from webapp.customers.models import Address, Customer
@@ -112,11 +113,8 @@ def seed_customers(tenant_id: int, count: int, echo: Callable[[str], None] = pri
         added += _insert_batch(tenant_id, range(start, stop), pools, rng, existing > 0)
         if added and (added % 100_000 < BATCH or stop == existing + missing):
             echo(f"  clientes: {existing + added:,} de {count:,}".replace(",", "."))
-    if added and db.session.get_bind().dialect.name == "postgresql":
-        # fresh statistics after a bulk load, or the planner guesses (and may scan)
-        db.session.execute(text("ANALYZE customers"))
-        db.session.execute(text("ANALYZE addresses"))
-        db.session.commit()
+    if added:
+        analyze("customers", "addresses")
     return added
 
 
