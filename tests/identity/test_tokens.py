@@ -94,6 +94,24 @@ def test_logout_revokes_access_and_refresh(client, tenant):
     assert_invalid_token(refresh)
 
 
+def test_a_token_revoked_while_redis_was_down_stays_refused(app, client, tenant):
+    """deny() falls back to the table when Redis is down; with Redis back, the id must
+    still be refused (the user lookup checks the table in the same query)."""
+    from webapp.core.models import utcnow
+    from webapp.extensions import db
+    from webapp.identity.models import RevokedAccessToken
+
+    access = get_pair(client, tenant)["access_token"]
+    assert me(client, access).status_code == 200
+    claims = jwt.decode(access, options={"verify_signature": False})
+    with app.app_context():
+        db.session.add(
+            RevokedAccessToken(jti=claims["jti"], expires_at=utcnow() + timedelta(minutes=5))
+        )
+        db.session.commit()
+    assert_invalid_token(me(client, access))
+
+
 def test_logout_with_someone_elses_refresh_token_is_refused(client, tenant, make_user):
     seller = make_user(tenant.tenant_id, Role.SELLER)
     mine, theirs = get_pair(client, tenant), get_pair(client, seller)

@@ -31,16 +31,18 @@ def user_from_bearer_token(token: str) -> User | None:
         user_id = int(claims["sub"])
     except (InvalidToken, ValueError):
         return None
+    jti = str(claims["jti"])
     query = (
-        select(User)
+        select(User, denylist.denied_in_table(jti))
         .where(User.id == user_id, User.tenant_id == claims.get("tid"))
         .where(User.active.is_(True))
         .execution_options(all_tenants=True)
     )
-    user = db.session.scalars(query).first()
-    if user is None or claims.get("ver", 0) != user.token_version:
+    row = db.session.execute(query).first()
+    if row is None:
         return None
-    if denylist.is_denied(str(claims["jti"])):
+    user, denied = row
+    if denied or claims.get("ver", 0) != user.token_version or denylist.denied_in_redis(jti):
         return None
     g.access_claims = claims  # /auth/logout denylists this token
     return user

@@ -11,12 +11,11 @@ from datetime import datetime
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, exists
 
 from webapp.core.jobs import get_redis
 from webapp.core.models import utcnow
 from webapp.core.uow import unit_of_work
-from webapp.extensions import db
 from webapp.identity.models import RevokedAccessToken
 
 log = logging.getLogger(__name__)
@@ -45,22 +44,20 @@ def deny(jti: str, expires_at: datetime) -> None:
             uow.session.add(RevokedAccessToken(jti=jti, expires_at=expires_at))
 
 
-def is_denied(jti: str) -> bool:
+def denied_in_table(jti: str) -> ColumnElement[bool]:
+    """SQL ``EXISTS`` for ``jti`` in the table: the caller folds it into a query it already
+    runs (the bearer user lookup), so the table costs no round trip of its own."""
+    return exists().where(RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow())
+
+
+def denied_in_redis(jti: str) -> bool:
+    """True if ``jti`` is denylisted in Redis; False without Redis or when it is down (ids
+    revoked during an outage live in the table, which :func:`denied_in_table` checks)."""
     redis = get_redis()
-    if redis is not None:
-        try:
-            if redis.exists(_key(jti)):
-                return True
-        except RedisError:
-            log.warning("Redis unavailable: checking the token denylist in the database")
-        else:
-            # Ids revoked while Redis was down live in the table; it is usually empty.
-            return _denied_in_database(jti)
-    return _denied_in_database(jti)
-
-
-def _denied_in_database(jti: str) -> bool:
-    query = select(RevokedAccessToken.jti).where(
-        RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow()
-    )
-    return db.session.scalar(query) is not None
+    if redis is None:
+        return False
+    try:
+        return bool(redis.exists(_key(jti)))
+    except RedisError:
+        log.warning("Redis unavailable: checking the token denylist in the database only")
+        return False
