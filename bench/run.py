@@ -32,6 +32,7 @@ from bench.stats import Summary, summarize
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CHECKOUT = "checkout"
+DRAIN = "cashback drain"
 
 
 @dataclass(frozen=True)
@@ -421,7 +422,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
-    from bench.drain import REQUIRED_PATHS, run_drain
     from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
 
     client = BenchClient(base_url)
@@ -442,12 +442,19 @@ def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
             figures.oversells = run_checkout(bench, client, scenario, path, db_url)
         else:
             bench.run_scenario(scenario, path)
-    if all(route_exists(app, p, "POST" if "transitions" in p else "GET") for p in REQUIRED_PATHS):
-        tenant_id = client.identity()[1]
-        figures.drain = run_drain(app, client, procs, db_url, tenant_id, args.drain_jobs, echo)
-    else:
-        figures.absent["cashback drain"] = "n/a: module not present"
+    if not args.only or any(o in DRAIN for o in args.only):
+        figures.drain = drain_if_present(app, client, procs, db_url, args.drain_jobs, figures)
     return figures, seeded
+
+
+def drain_if_present(app, client, procs, db_url, jobs, figures):
+    from bench.drain import REQUIRED_PATHS, run_drain
+
+    methods = {p: "POST" if "transitions" in p else "GET" for p in REQUIRED_PATHS}
+    if not all(route_exists(app, path, method) for path, method in methods.items()):
+        figures.absent[DRAIN] = "n/a: module not present"
+        return None
+    return run_drain(app, client, procs, db_url, client.identity()[1], jobs, echo)
 
 
 def run_checkout(bench: Bench, client: BenchClient, scenario: Scenario, path: str, db_url: str):
