@@ -95,9 +95,15 @@ def clean_database(app) -> Iterator[None]:
                 for name in _table_names():
                     conn.execute(text(f'DELETE FROM "{name}"'))
         if TEST_REDIS_URL:
-            from webapp.core.jobs import get_queue
+            from webapp.core.jobs import get_queue, get_redis
 
             get_queue().empty()
+            # Tenant ids restart with the tables: this process's change counters and cached
+            # reports must go too, or a test could read a figure cached by the one before.
+            redis = get_redis()
+            keys = list(redis.scan_iter(match=f"{app.config['REDIS_KEY_PREFIX']}:*", count=500))
+            if keys:
+                redis.delete(*keys)
         from webapp.extensions import limiter
 
         limiter.reset()  # failed-login counters (keys of this test process only)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
+from webapp.core import changes
 from webapp.core.context import system_context, tenant_context
 from webapp.core.tenancy import Tenant
 from webapp.extensions import db
@@ -44,6 +45,9 @@ def seed_demo(
     seed_catalog(tenant_id, products, echo=echo)
     _seed_orders(tenant_id, orders, echo)
     _seed_wallets(tenant_id, echo)
+    with tenant_context(tenant_id):
+        # The bulk loads commit outside any unit of work: cached reports must recompute.
+        changes.publish(db.metadata.tables)
     return tenant_id
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from webapp.core import changes
 from webapp.core.context import current_actor_id, current_tenant_id
 from webapp.core.models import Base, BigId, PkMixin, UTCDateTime, utcnow
 
@@ -99,6 +100,8 @@ def unit_of_work(actor: Any = None) -> Iterator[UnitOfWork]:
     try:
         yield uow
         uow.session.commit()
+        # Still inside the tenant's context: cached readers of these tables must recompute.
+        changes.publish(changes.take_written_tables(uow.session))
     except BaseException:
         uow.session.rollback()
         raise
