@@ -120,8 +120,8 @@ def abc_curve():
         settings, error, f.status = abc.AbcSettings(), exc.message, 422
     abc_class = request.args.get("class") if request.args.get("class") in abc.CLASSES else ""
     category = request.args.get("category", "").strip()
-    curve = services.abc_curve(services.scope_for(current_user), f.period, settings)
-    rows = abc.filter_curve(curve, abc_class, category)
+    report = services.abc_report(services.scope_for(current_user), f.period, settings)
+    rows = abc.filter_curve(report.curve, abc_class, category)
     number, per_page = clamp(request.args.get("page"), ABC_PER_PAGE, ABC_PER_PAGE)
     start = (number - 1) * per_page
     page = Page(rows[start : start + per_page], number, per_page, len(rows))
@@ -129,13 +129,13 @@ def abc_curve():
         "reports/abc.html",
         "reports/_abc_body.html",
         Filter(f.period, error, f.status),
-        curve=curve,
+        curve=report.curve,
         table=page,
         settings=settings,
         abc_class=abc_class,
         category=category,
-        categories=sorted({row.category for row in curve}),
-        totals=abc.class_totals(curve),
-        figure=services.pareto_figure(curve),
+        categories=report.categories,
+        totals=report.totals,
+        figure=report.figure,
         percent=abc.percent,
     )

@@ -6,11 +6,13 @@ Routes, the API and the export jobs call these with an explicit :class:`Scope` a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from webapp.core.domain import ValidationFailed
-from webapp.reports import abc, figures, queries
+from webapp.reports import abc, cache, figures, queries
 from webapp.reports.kpis import Kpi, dashboard_kpis
 from webapp.reports.periods import Period
 from webapp.reports.queries import Scope, Summary
@@ -36,14 +38,25 @@ def parse_top(raw: str | int | None) -> int:
     return top
 
 
+def _cached(name: str, scope: Scope, start: datetime, end: datetime, *extra, compute):
+    """A figure of ``scope`` over [start, end), cached until the data under it changes."""
+    key = (scope.seller_id, start, end, *extra)
+    return cache.cached(name, scope.tenant_id, key, compute)
+
+
+def _summary(scope: Scope, start: datetime, end: datetime) -> Summary:
+    compute = partial(queries.summary, scope, start, end)
+    return _cached("summary", scope, start, end, compute=compute)
+
+
 def summary(scope: Scope, period: Period) -> Summary:
-    return queries.summary(scope, period.start, period.end)
+    return _summary(scope, period.start, period.end)
 
 
 def dashboard(scope: Scope, period: Period) -> tuple[Summary, list[Kpi]]:
     """The period's figures and the KPI cards compared with the previous period."""
     current = summary(scope, period)
-    previous = queries.summary(scope, period.previous_start, period.previous_end)
+    previous = _summary(scope, period.previous_start, period.previous_end)
     return current, dashboard_kpis(current, previous)
 
 
@@ -54,6 +67,13 @@ def _utc_offset_hours(period: Period, timezone: str) -> int:
 
 def chart(name: str, scope: Scope, period: Period, timezone: str) -> dict:
     """One dashboard figure by name (day, category, payment); unknown names are a 404 upstream."""
+    if name not in CHARTS:
+        raise KeyError(name)
+    compute = partial(_figure, name, scope, period, timezone)
+    return _cached(f"chart:{name}", scope, period.start, period.end, timezone, compute=compute)
+
+
+def _figure(name: str, scope: Scope, period: Period, timezone: str) -> dict:
     if name == "day":
         rows = queries.revenue_by_day(
             scope, period.start, period.end, _utc_offset_hours(period, timezone), timezone
@@ -76,11 +96,15 @@ CHARTS = {
 
 
 def seller_ranking(scope: Scope, period: Period, top: int) -> list[queries.SellerRow]:
-    return queries.sellers(scope, period.start, period.end, top)
+    start, end = period.start, period.end
+    compute = partial(queries.sellers, scope, start, end, top)
+    return _cached("sellers", scope, start, end, top, compute=compute)
 
 
 def vip_customers(scope: Scope, period: Period, top: int) -> list[queries.CustomerRow]:
-    return queries.vip_customers(scope, period.start, period.end, top)
+    start, end = period.start, period.end
+    compute = partial(queries.vip_customers, scope, start, end, top)
+    return _cached("vip-customers", scope, start, end, top, compute=compute)
 
 
 def recency_days(last_purchase: datetime, today, timezone: str) -> int:
@@ -88,16 +112,36 @@ def recency_days(last_purchase: datetime, today, timezone: str) -> int:
     return (today - last_purchase.astimezone(ZoneInfo(timezone)).date()).days
 
 
+@dataclass(frozen=True)
+class AbcReport:
+    """The ABC page's whole computation, cached as one value (thousands of products)."""
+
+    curve: list[abc.AbcRow]
+    totals: dict[str, dict]
+    categories: list[str]
+    figure: dict
+
+
+def abc_report(
+    scope: Scope, period: Period, settings: abc.AbcSettings = abc.AbcSettings()
+) -> AbcReport:
+    """The curve with its class totals, category list and Pareto figure."""
+    compute = partial(_abc_report, scope, period, settings)
+    return _cached("abc", scope, period.start, period.end, settings, compute=compute)
+
+
+def _abc_report(scope: Scope, period: Period, settings: abc.AbcSettings) -> AbcReport:
+    rows = queries.product_sales(scope, period.start, period.end)
+    curve = abc.build_curve(rows, period.days, settings)
+    categories = sorted({row.category for row in curve})
+    return AbcReport(curve, abc.class_totals(curve), categories, figures.pareto(curve))
+
+
 def abc_curve(
     scope: Scope, period: Period, settings: abc.AbcSettings = abc.AbcSettings()
 ) -> list[abc.AbcRow]:
-    rows = queries.product_sales(scope, period.start, period.end)
-    return abc.build_curve(rows, period.days, settings)
+    return abc_report(scope, period, settings).curve
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-def pareto_figure(curve: list[abc.AbcRow]) -> dict:
-    return figures.pareto(curve)
