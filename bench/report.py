@@ -79,8 +79,9 @@ def render(
         f"- per scenario: {info.duration_s:g} s; default arrival rate {info.rate:g}/s "
         "(open loop, latency from the scheduled time)",
         "- modes: `rate` = fixed arrival rate; `max` = closed loop, maximum req/s; "
-        "`half max` = fixed rate at half the measured max. Baseline rows are interleaved; "
-        "each ratio uses the baseline measured just before it.",
+        "`half max` = fixed rate at half the measured max; `cold` = one request at a time, "
+        "each right after the data changed (the report cache recomputes). Baseline rows are "
+        "interleaved; each ratio uses the baseline measured just before it.",
         "",
         "## Results",
         "",
