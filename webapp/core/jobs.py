@@ -66,6 +66,9 @@ def dispatch(message_ids: list[int]) -> None:
     if current_app.config["JOBS_INLINE"]:
         for message_id in message_ids:
             run_outbox_message(message_id, raise_errors=False)
+        # The jobs ran in this very session, partly through UPDATEs behind the ORM's back:
+        # whatever the caller still holds (the job record it shows) must be read again.
+        db.session.expire_all()
         return
     try:
         queue = get_queue()
