@@ -195,7 +195,7 @@ def test_stock_change_is_published_after_commit_only(app, tenant, monkeypatch):
     with in_tenant(app, tenant.tenant_id):
         product_id = make_product(stock_qty=1)
         services.adjust_stock(product_id, "in", 2, "Compra", actor=tenant.id)
-        assert published == [(tenant.tenant_id, product_id, 3, 2)]
+        assert published == [(tenant.tenant_id, [(product_id, 3, 2)])]
         with pytest.raises(InsufficientStock):
             services.adjust_stock(product_id, "out", 9, "Perda", actor=tenant.id)
         assert len(published) == 1

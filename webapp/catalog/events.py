@@ -27,23 +27,23 @@ def stock_version_key(tenant_id: int) -> str:
     return f"{current_app.config.get('REDIS_KEY_PREFIX', 'vitrine')}:stock-version:{tenant_id}"
 
 
-def publish_stock_changed(
-    tenant_id: int, product_id: int, qty: int, version: int | None = None
-) -> bool:
-    """Bump the tenant's stock version and PUBLISH the new quantity (one round trip).
+def publish_stock_changed(tenant_id: int, moved: list[tuple[int, int, int]]) -> bool:
+    """Bump the tenant's stock version once and PUBLISH each new quantity (one round trip).
 
+    ``moved`` holds ``(product_id, stock_qty, version)`` per product a transaction moved.
     Returns False when there is no Redis or it is down.
     """
     from webapp.core.jobs import get_redis
 
     client = get_redis()
-    if client is None:
+    if client is None or not moved:
         return False
-    message = json.dumps({"product_id": product_id, "stock_qty": qty, "version": version})
     try:
         pipe = client.pipeline(transaction=False)
         pipe.incr(stock_version_key(tenant_id))
-        pipe.publish(channel_for(tenant_id), message)
+        for product_id, qty, version in moved:
+            message = {"product_id": product_id, "stock_qty": qty, "version": version}
+            pipe.publish(channel_for(tenant_id), json.dumps(message))
         pipe.execute()
     except RedisError as exc:  # live badges are a nicety; the stock itself is committed
         log.warning("stock-changed publish failed: %s", exc)

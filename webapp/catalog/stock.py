@@ -60,7 +60,8 @@ def _clean_reason(reason: str | None) -> str:
     return text
 
 
-def _apply(uow: UnitOfWork, line: StockLine) -> StockMovement:
+def _apply(uow: UnitOfWork, line: StockLine) -> tuple[StockMovement, tuple[int, int, int]]:
+    """The conditional UPDATE and its (unflushed) kardex row; (movement, what to publish)."""
     tenant_id = require_tenant_id()
     delta = signed_quantity(line.kind, line.qty)
     reason = _clean_reason(line.reason)
@@ -76,23 +77,31 @@ def _apply(uow: UnitOfWork, line: StockLine) -> StockMovement:
     row = uow.session.execute(statement).one_or_none()
     if row is None:
         _explain_refusal(uow, line.product_id)
-    after_qty = row.stock_qty
     movement = StockMovement(
         product_id=line.product_id,
         kind=line.kind,
         qty=delta,
-        before_qty=after_qty - delta,
-        after_qty=after_qty,
+        before_qty=row.stock_qty - delta,
+        after_qty=row.stock_qty,
         reason=reason,
         actor_id=uow.actor_id,
         order_id=line.order_id,
     )
     uow.session.add(movement)
     _forget_stale_copy(uow, line.product_id)
-    uow.after_commit(
-        lambda: events.publish_stock_changed(tenant_id, line.product_id, after_qty, row.version)
-    )
-    return movement
+    return movement, (line.product_id, row.stock_qty, row.version)
+
+
+def _apply_all(uow: UnitOfWork, lines: list[StockLine]) -> list[StockMovement]:
+    """Every move, then ONE flush for all kardex rows (and their audit entries); the live
+    badges of every product moved go out in one message after the commit."""
+    tenant_id = require_tenant_id()
+    with uow.session.no_autoflush:
+        applied = [_apply(uow, line) for line in lines]
+    uow.session.flush()
+    moved = [published for _movement, published in applied]
+    uow.after_commit(lambda: events.publish_stock_changed(tenant_id, moved))
+    return [movement for movement, _published in applied]
 
 
 def _explain_refusal(uow: UnitOfWork, product_id: int) -> None:
@@ -122,8 +131,7 @@ def move_stock(
 ) -> StockMovement:
     """Move stock of one product (kind in/out/sale/cancel_return/adjust) and log the kardex."""
     with unit_of_work(actor) as uow:
-        movement = _apply(uow, StockLine(product_id, kind, qty, reason, order_id))
-        uow.session.flush()
+        (movement,) = _apply_all(uow, [StockLine(product_id, kind, qty, reason, order_id)])
     return movement
 
 
@@ -134,6 +142,4 @@ def move_stock_many(lines: Iterable[StockLine], actor: Any = None) -> list[Stock
     """
     ordered = sorted(lines, key=lambda line: line.product_id)
     with unit_of_work(actor) as uow:
-        movements = [_apply(uow, line) for line in ordered]
-        uow.session.flush()
-    return movements
+        return _apply_all(uow, ordered)
