@@ -65,7 +65,7 @@ class OrderFilters:
         )
 
     def service_args(self) -> dict[str, Any]:
-        """Keyword arguments of ``sales.services.list_orders`` (local calendar days)."""
+        """Keyword arguments of ``sales.services.list_order_rows`` (local calendar days)."""
         start, end = self.date_from, self.date_to
         if start and end and start > end:  # a reversed period still means that period
             start, end = end, start
@@ -77,8 +77,6 @@ class OrderFilters:
             "date_to": end,
             "page": self.page,
             "per_page": self.per_page,
-            # The screens scroll on and never show a total: no COUNT over every order.
-            "count": False,
         }
 
     def url_args(self, **overrides: Any) -> dict[str, Any]:

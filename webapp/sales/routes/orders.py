@@ -28,13 +28,11 @@ def _filters() -> OrderFilters:
 @bp.route("/orders")
 def orders():
     filters = _filters()
-    page = sales.list_orders(current_user, **filters.service_args())
     return render(
         "sales/orders.html",
         "sales/_order_results.html",
         filters=filters,
-        results=page,
-        names=people.for_orders(page.items),
+        results=sales.list_order_rows(current_user, **filters.service_args()),
         statuses=ORDER_STATUSES,
         sellers=identity.list_users() if current_user.is_admin else [],
     )
@@ -44,10 +42,8 @@ def orders():
 def order_rows():
     """The next page of rows for the infinite scroll (sentinel row included)."""
     filters = _filters()
-    page = sales.list_orders(current_user, **filters.service_args())
-    return render_template(
-        "sales/_order_rows.html", filters=filters, results=page, names=people.for_orders(page.items)
-    )
+    results = sales.list_order_rows(current_user, **filters.service_args())
+    return render_template("sales/_order_rows.html", filters=filters, results=results)
 
 
 @bp.route("/customers/<int:customer_id>/orders")
@@ -55,13 +51,11 @@ def customer_orders(customer_id: int):
     """The customer page's "Pedidos" tab (loaded into it; sellers see their own sales)."""
     customers.get_customer(customer_id)  # another tenant's customer: 404
     filters = OrderFilters(customer_id=customer_id, per_page=10)
-    page = sales.list_orders(current_user, **filters.service_args())
     return render_template(
         "sales/_customer_orders.html",
-        results=page,
+        results=sales.list_order_rows(current_user, **filters.service_args()),
         filters=filters,
         customer_id=customer_id,
-        names=people.for_orders(page.items),
     )
 
 

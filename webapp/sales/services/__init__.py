@@ -8,6 +8,7 @@
     get_order(order_id, viewer) -> Order
     list_orders(viewer, *, status, seller_id, customer_id, date_from, date_to, page,
                 per_page) -> Page
+    list_order_rows(viewer, same filters) -> Page[OrderRow] (the screens' lists)
 
 Split by concern: cart (pricing rules), checkout (the write), quote (the preview),
 workflow (status transitions), queries (reads).
@@ -15,7 +16,7 @@ workflow (status transitions), queries (reads).
 
 from webapp.sales.services.cart import CheckoutItem
 from webapp.sales.services.checkout import address_text, checkout
-from webapp.sales.services.queries import get_order, list_orders
+from webapp.sales.services.queries import OrderRow, get_order, list_order_rows, list_orders
 from webapp.sales.services.quote import Quote, QuoteLine, quote
 from webapp.sales.services.workflow import (
     allowed_transitions,
@@ -26,6 +27,7 @@ from webapp.sales.services.workflow import (
 
 __all__ = [
     "CheckoutItem",
+    "OrderRow",
     "Quote",
     "QuoteLine",
     "address_text",
@@ -33,6 +35,7 @@ __all__ = [
     "can_act_on",
     "checkout",
     "get_order",
+    "list_order_rows",
     "list_orders",
     "lock_order",
     "quote",

@@ -6,7 +6,9 @@ List filters map onto the contract's indexes: (tenant_id, seller_id, created_at)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +18,9 @@ from sqlalchemy.orm import lazyload
 
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
+from webapp.customers.models import Customer
 from webapp.extensions import db
+from webapp.identity.models import User
 from webapp.sales.models import STATUSES, Order
 from webapp.sales.services.cart import is_id
 
@@ -37,7 +41,8 @@ def get_order(order_id: Any, viewer: Any) -> Order:
     return order
 
 
-def list_orders(
+def _filtered(
+    query: Select,
     viewer: Any,
     *,
     status: str | None = None,
@@ -45,19 +50,13 @@ def list_orders(
     customer_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
-    per_page: int = 25,
-    count: bool = True,
-) -> Page:
-    """One page of orders, newest first; dates are local calendar days (America/Sao_Paulo)."""
+) -> Select:
+    """``query`` narrowed to what ``viewer`` may see and the filters ask for, newest first."""
     if status and status not in STATUSES:
         raise ValidationFailed("Situação desconhecida.", field="status")
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("A data inicial deve ser anterior à final.", field="from")
-    # A list shows no lines or history: leave them unloaded (they are selectin by default).
-    query = _visible_to(select(Order), viewer).options(
-        lazyload(Order.lines), lazyload(Order.history)
-    )
+    query = _visible_to(query, viewer)
     if status:
         query = query.where(Order.status == status)
     if seller_id:
@@ -68,9 +67,42 @@ def list_orders(
         query = query.where(Order.created_at >= _local_midnight(date_from))
     if date_to:
         query = query.where(Order.created_at < _local_midnight(date_to + timedelta(days=1)))
+    return query.order_by(Order.created_at.desc(), Order.id.desc())
+
+
+def list_orders(
+    viewer: Any, *, page: int = 1, per_page: int = 25, count: bool = True, **filters: Any
+) -> Page:
+    """One page of orders (entities, for the API); dates are local days (America/Sao_Paulo)."""
+    # A list shows no lines or history: leave them unloaded (they are selectin by default).
+    query = select(Order).options(lazyload(Order.lines), lazyload(Order.history))
     page, per_page = clamp(page, per_page)
-    query = query.order_by(Order.created_at.desc(), Order.id.desc())
-    return paginate(db.session, query, page, per_page, count=count)
+    return paginate(db.session, _filtered(query, viewer, **filters), page, per_page, count=count)
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """What an order list on screen shows of an order."""
+
+    id: int
+    created_at: datetime
+    status: str
+    total: Decimal
+    customer_name: str | None
+    seller_name: str | None
+
+
+def list_order_rows(viewer: Any, *, page: int = 1, per_page: int = 25, **filters: Any) -> Page:
+    """One page of :class:`OrderRow` for the screens: names joined in the same query, no
+    entities built and no total counted (the lists scroll on and show no total)."""
+    query = (
+        select(Order.id, Order.created_at, Order.status, Order.total, Customer.name, User.name)
+        .outerjoin(Customer, Customer.id == Order.customer_id)
+        .outerjoin(User, User.id == Order.seller_id)
+    )
+    page, per_page = clamp(page, per_page)
+    query = _filtered(query, viewer, **filters)
+    return paginate(db.session, query, page, per_page, count=False, wrap=OrderRow)
 
 
 def _local_midnight(day: date) -> datetime:
