@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.catalog.errors import InsufficientStock
@@ -138,8 +138,9 @@ def _validate(
 ) -> tuple[Customer, Address, list[PricedLine], Decimal]:
     """Every input checked at once, so the screen can flag every offending field."""
     problems: dict[str, str] = {}
-    customer = _customer(customer_id, problems)
-    address = _address(customer, shipping_address_id, problems)
+    customer, address = _customer_and_address(customer_id, shipping_address_id)
+    customer = _check_customer(customer, problems)
+    address = _check_address(customer, address, problems)
     if payment_method not in PAYMENT_METHODS:
         problems["payment_method"] = (
             "Escolha a forma de pagamento: Pix, cartão, boleto, dinheiro ou saldo."
@@ -154,10 +155,19 @@ def _validate(
     return customer, address, lines, amount
 
 
-def _customer(customer_id: Any, problems: dict[str, str]) -> Customer | None:
-    customer = None
-    if is_id(customer_id):
-        customer = db.session.scalar(select(Customer).where(Customer.id == customer_id))
+def _customer_and_address(customer_id: Any, address_id: Any) -> tuple[Customer | None, Any]:
+    """The customer and, if it is one of theirs, the chosen address: one query for both."""
+    if not is_id(customer_id):
+        return None, None
+    theirs = Address.customer_id == Customer.id
+    on = and_(Address.id == address_id, theirs) if is_id(address_id) else false()
+    row = db.session.execute(
+        select(Customer, Address).outerjoin(Address, on).where(Customer.id == customer_id)
+    ).first()
+    return (None, None) if row is None else tuple(row)
+
+
+def _check_customer(customer: Customer | None, problems: dict[str, str]) -> Customer | None:
     if customer is None:
         problems["customer_id"] = "Cliente não encontrado."
     elif not customer.active:
@@ -166,14 +176,9 @@ def _customer(customer_id: Any, problems: dict[str, str]) -> Customer | None:
     return customer
 
 
-def _address(customer: Customer | None, address_id: Any, problems: dict[str, str]):
+def _check_address(customer: Customer | None, address, problems: dict[str, str]):
     if customer is None:
         return None
-    address = None
-    if is_id(address_id):
-        address = db.session.scalar(
-            select(Address).where(Address.id == address_id, Address.customer_id == customer.id)
-        )
     if address is None:
         problems["shipping_address_id"] = "Escolha um endereço de entrega deste cliente."
     elif address.kind != "shipping":
