@@ -41,10 +41,11 @@ class RunFigures:
     absent: dict[str, str] = field(default_factory=dict)  # scenario -> why n/a
     oversells: int | None = None  # None: no checkout ran
     drain: DrainFigures | None = None
-    customers: int | None = None  # seeded customers actually present
+    customers: int | None = None  # customers present at the last CPF-lookup measurement
 
     def get(self, scenario: str, mode: str) -> Measurement | None:
-        for m in self.measurements:
+        """The last such measurement (the CPF lookup runs again at a larger scale)."""
+        for m in reversed(self.measurements):
             if m.scenario == scenario and m.mode == mode:
                 return m
         return None

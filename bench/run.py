@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,14 +25,15 @@ if __package__ in (None, ""):  # run as a script: bench/run.py
 from bench import stack
 from bench.client import BenchClient
 from bench.goals import Measurement, RunFigures, evaluate, goals_line
-from bench.loadgen import HttpPlan, LoadGenerator, LoadResult, SqlPlan
+from bench.loadgen import HttpPlan, LoadGenerator, LoadResult, RequestSpec, SqlPlan
 from bench.report import RunInfo, render, results_path, table
-from bench.scenarios import BASELINE, SCENARIOS, Scenario, build_requests
+from bench.scenarios import BASELINE, SAMPLE_SIZE, SCENARIOS, Scenario, build_requests
 from bench.stats import Summary, summarize
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CHECKOUT = "checkout"
 DRAIN = "cashback drain"
+LOOKUP = "customer lookup by CPF"
 COLD_SAMPLES = 10
 
 
@@ -44,19 +45,30 @@ class Scale:
     duration_s: float
     warmup_s: float
     drain_jobs: int
+    # The CPF-lookup goal is stated at 1,000,000 customers: after the other scenarios the
+    # tenant is topped up to this many and the lookup is measured again (0: no second run).
+    lookup_customers: int = 0
 
     @property
     def label(self) -> str:
+        lookup = (
+            f" ({self.lookup_customers:,} for the CPF lookup)"
+            if self.lookup_customers > self.customers
+            else ""
+        )
         return (
-            f"{self.customers:,} customers, {self.products:,} products, "
+            f"{self.customers:,} customers{lookup}, {self.products:,} products, "
             f"{self.order_lines:,} order lines"
         )
 
 
 PRESETS = {
-    "default": Scale(200_000, 20_000, 1_000_000, duration_s=20, warmup_s=2, drain_jobs=10_000),
+    "default": Scale(
+        200_000, 20_000, 1_000_000, duration_s=20, warmup_s=2, drain_jobs=10_000,
+        lookup_customers=1_000_000,
+    ),
     "quick": Scale(2_000, 300, 10_000, duration_s=1.5, warmup_s=0.3, drain_jobs=200),
-}
+}  # fmt: skip
 
 
 def parse_scale(value: str) -> Scale:
@@ -114,12 +126,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--drain-jobs", type=int, help="orders paid for the cashback drain (scale's default)"
     )
+    p.add_argument(
+        "--lookup-customers",
+        type=int,
+        help="customers for the second CPF-lookup run (default: 1,000,000 at the default scale)",
+    )
     p.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     args = p.parse_args(argv)
     if isinstance(args.scale, str):
         args.scale = parse_scale(args.scale)
     args.duration = args.duration or args.scale.duration_s
     args.drain_jobs = args.drain_jobs or args.scale.drain_jobs
+    if args.lookup_customers is not None:
+        args.scale = replace(args.scale, lookup_customers=args.lookup_customers)
     args.concurrency = args.concurrency or 2 * args.workers
     return args
 
@@ -435,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.wait_ready(procs, base_url)
         loadgen = LoadGenerator()
         phase("ready; running scenarios")
-        figures, seeded = drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs)
+        figures, seeded = drive(args, app, env, paths, scenarios, base_url, db_url, loadgen, procs)
     finally:
         if loadgen:
             loadgen.close()
@@ -446,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     return report(args, figures, seeded)
 
 
-def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
+def drive(args, app, env, paths, scenarios, base_url, db_url, loadgen, procs):
     from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
 
     client = BenchClient(base_url)
@@ -467,9 +486,32 @@ def drive(args, app, paths, scenarios, base_url, db_url, loadgen, procs):
             figures.oversells = run_checkout(bench, client, scenario, path, db_url)
         else:
             bench.run_scenario(scenario, path)
+    lookup = next((s for s in scenarios if s.name == LOOKUP), None)
+    if lookup and paths[LOOKUP] and args.scale.lookup_customers > (figures.customers or 0):
+        lookup_at_scale(bench, env, args.scale, lookup, paths[LOOKUP])
     if not args.only or any(o in DRAIN for o in args.only):
         figures.drain = drain_if_present(app, client, procs, db_url, args.drain_jobs, figures)
     return figures, seeded
+
+
+def lookup_at_scale(bench: Bench, env, scale: Scale, scenario: Scenario, path: str) -> None:
+    """Top the tenant up to ``scale.lookup_customers`` and measure the CPF lookup again,
+    over documents drawn at random from the whole table (not the first page of the API)."""
+    import psycopg
+
+    wanted = scale.lookup_customers
+    phase(f"CPF lookup at {wanted:,} customers: seeding the missing ones")
+    seed(env, replace(scale, customers=wanted))
+    with psycopg.connect(bench.db_url) as conn:
+        documents = conn.execute(
+            "SELECT document FROM customers WHERE tenant_id = %s ORDER BY random() LIMIT %s",
+            (bench.client.identity()[1], SAMPLE_SIZE),
+        ).fetchall()
+    requests = [
+        RequestSpec("GET", path.format(document=doc), bench.client.bearer) for (doc,) in documents
+    ]
+    bench.figures.customers = bench.client.total("/api/v1/customers")
+    bench._open(scenario, requests, "rate", scenario.rate or bench.args.rate)
 
 
 def drain_if_present(app, client, procs, db_url, jobs, figures):
