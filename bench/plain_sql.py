@@ -39,10 +39,10 @@ def plain_sql_checkout(
 
     The same writes as POST /api/v1/orders (webapp/sales/services/checkout.py) with
     ``items`` = [[product_id, qty], ...] paid by pix, in ONE transaction, filtering
-    ``tenant_id`` everywhere: read customer + address and the product snapshot, INSERT the
-    order (idempotency key + request fingerprint), its lines and first status change, then
-    per product in id order a conditional ``UPDATE ... WHERE stock_qty >= n RETURNING`` and
-    its kardex row, and the audit rows the app writes (order and stock movements). Checkout
+    ``tenant_id`` everywhere: look the idempotency key up, read customer + address and the
+    product snapshot, INSERT the order (key + request fingerprint), its lines and first
+    status change, then per product in id order a conditional ``UPDATE ... WHERE stock_qty
+    >= n RETURNING`` and its kardex row, and the audit rows the app writes (order and stock movements). Checkout
     enqueues no outbox message in the app (the cashback job is written when the order is
     paid), so neither does this.
     """
@@ -140,6 +140,12 @@ def _line(product: dict, qty: int) -> dict:
 def _insert_order(conn, tenant_id, seller_id, customer_id, address_id, address_text, items,
                   payment_method, total, tax_total) -> int:  # fmt: skip
     key = f"plain-sql-{uuid.uuid4().hex}"
+    replayed = conn.execute(  # the app answers a repeated key with the order it placed
+        "SELECT id, request_fingerprint FROM orders WHERE tenant_id = %s AND idempotency_key = %s",
+        (tenant_id, key),
+    ).fetchone()
+    if replayed is not None:
+        return replayed[0]
     request = {"customer_id": customer_id, "shipping_address_id": address_id,
                "items": [[pid, qty, None] for pid, qty in items],
                "payment_method": payment_method, "wallet_amount": "0.00"}  # fmt: skip
