@@ -29,5 +29,27 @@
     if (amount) amount.focus();
   });
 
-  window.VitrineWallet = { modal: modal };
+  // The customer tabs scroll sideways on phones; at 390 px "Carteira" (4th of 5) falls half
+  // outside the strip. Scroll the strip (never the page) so the active tab is in view.
+  function revealActiveTab(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll(".customer-tabs").forEach(function (strip) {
+      var active = strip.querySelector(".nav-link.active");
+      if (!active) return;
+      var box = strip.getBoundingClientRect();
+      var tab = active.getBoundingClientRect();
+      if (tab.left < box.left || tab.right > box.right) {
+        strip.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+      }
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    revealActiveTab(event.detail.elt);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    revealActiveTab(document);
+  });
+
+  window.VitrineWallet = { modal: modal, revealActiveTab: revealActiveTab };
 })();

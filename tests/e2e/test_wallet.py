@@ -1,6 +1,8 @@
 """Wallet tab in a real browser: an admin credits a customer's wallet in the dialog (a missing
 reason first), sees the balance and the statement change, filters the period, and sees the
-toast when a cashback arrives in the background."""
+toast when a cashback arrives in the background; a seller pays part of a sale with the
+customer's balance at the checkout, marks it paid, sees the cashback arrive on the wallet tab,
+cancels it and sees the refund (issue 7)."""
 
 from __future__ import annotations
 
@@ -158,3 +160,163 @@ def test_admin_sets_and_clears_a_category_cashback_rate(app, new_page, make_tena
     expect(row).to_contain_text("Regra geral")
     errors = [e for e in console_errors(page) if "status of 422" not in e]
     assert errors == []
+
+
+CAFE_EAN = "7891000100103"
+
+
+def _checkout_shop(app, admin) -> int:
+    """A customer with R$ 30,00 of balance and a R$ 100,00 product (5% cashback rule)."""
+    with in_tenant(app, admin.tenant_id):
+        customer = customer_services.create_customer(admin.id, customer_data(name="Joana Pereira"))
+        customer_services.add_address(admin.id, customer.id, ADDRESS)
+        make_product(
+            admin.id,
+            sku="CAFETEIRA-1",
+            ean=CAFE_EAN,
+            name="Cafeteira elétrica 30 xícaras",
+            sale_price=Decimal("100.00"),
+            min_price=Decimal("90.00"),
+            max_price=Decimal("110.00"),
+            stock_qty=5,
+        )
+        opener = db.session.get(User, admin.id)
+        wallet.manual_adjustment(opener, customer.id, Decimal("30.00"), "Saldo inicial", "e2e-co")
+        return customer.id
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_pay_part_with_balance_cashback_arrives_then_cancel_refunds(
+    app, new_page, make_tenant, make_user, kind
+):
+    """Issue 7, browser: R$ 20,00 of a R$ 30,00 balance pays part of a R$ 100,00 sale; once
+    paid, the R$ 4,00 cashback (5% of the R$ 80,00 paid with money) shows on the wallet tab;
+    the cancel refunds the whole R$ 100,00 and takes the cashback back: R$ 10,00 + R$ 100,00."""
+    from playwright.sync_api import expect
+
+    from webapp.identity.models import Role
+
+    admin = make_tenant(f"Loja Saldo {kind}")
+    seller = make_user(admin.tenant_id, Role.SELLER)
+    customer_id = _checkout_shop(app, admin)
+    page = new_page(kind)
+    _sign_in(page, seller)
+
+    # Checkout: customer by CPF, the product by its EAN, R$ 20,00 of the balance.
+    page.goto("/checkout")
+    page.locator("#customer-q").fill("52998224725")
+    page.locator("[data-testid=customer-picks] button").first.click()
+    expect(page.locator("[data-testid=cart-customer]")).to_contain_text("Joana Pereira")
+    page.locator("#scan-code").click()
+    page.keyboard.type(CAFE_EAN)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=line]")).to_have_count(1)
+    box = page.get_by_test_id("wallet-box")
+    expect(box.get_by_test_id("wallet-balance")).to_have_text("R$ 30,00")
+    expect(page.get_by_test_id("cashback")).to_have_text("R$ 5,00")  # all paid with money
+    # More than the balance is clamped to it; then the seller settles on R$ 20,00.
+    box.get_by_test_id("wallet-amount").fill("45,00")
+    box.get_by_role("button", name="Aplicar").click()
+    expect(page.get_by_test_id("wallet-used")).to_have_text("− R$ 30,00")
+    box.get_by_test_id("wallet-amount").fill("20,00")
+    box.get_by_role("button", name="Aplicar").click()
+    expect(page.get_by_test_id("wallet-used")).to_have_text("− R$ 20,00")
+    expect(page.get_by_test_id("amount-due")).to_have_text("R$ 80,00")
+    expect(page.get_by_test_id("cashback")).to_have_text("R$ 4,00")
+    page.get_by_test_id("pay-pix").click()
+    expect(page.locator("#pay-pix")).to_be_checked()
+    screenshot(page, f"wallet-{kind}-07-checkout-with-balance")
+
+    page.get_by_test_id("finish").click()
+    dialog = page.locator("#checkout-dialog")
+    expect(dialog.get_by_test_id("review-due")).to_have_text("R$ 80,00")
+    expect(dialog).to_contain_text("Saldo usado")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("order-created")).to_be_visible()
+    totals = page.get_by_test_id("order-totals")
+    expect(totals).to_contain_text("Pago com saldo")
+    expect(totals).to_contain_text("− R$ 20,00")
+    expect(page.get_by_test_id("order-due")).to_have_text("R$ 80,00")
+    order_id = int(page.get_by_test_id("order-page").get_attribute("data-order-id"))
+
+    # Mark it paid: the cashback job is queued (or, embedded, runs right after commit).
+    page.get_by_test_id("action-paid").click()
+    page.get_by_test_id("confirm-paid").click()
+    expect(page.locator("h1 [data-status]")).to_have_attribute("data-status", "paid")
+    screenshot(page, f"wallet-{kind}-08-order-paid")
+
+    # The customer's wallet tab, reached from the order page.
+    page.get_by_test_id("order-page").get_by_role("link", name="Joana Pereira").click()
+    page.get_by_test_id("tab-wallet").click()
+    _assert_wallet_tab_in_view(page)
+    balance = page.get_by_test_id("wallet-balance")
+    lines = page.get_by_test_id("wallet-line")
+    if TEST_REDIS_URL:
+        # The job waits for a worker: the tab shows the purchase, and no cashback yet.
+        expect(balance).to_have_text("R$ 10,00")
+        expect(lines).to_have_count(2)
+        run_worker_burst(app)
+        # The open tab notices within a poll, with a toast.
+        toast = page.locator("#toasts .toast", has_text="Cashback de R$ 4,00 creditado")
+        expect(toast).to_be_visible(timeout=12_000)
+    expect(balance).to_have_text("R$ 14,00")  # 30 - 20 + 4
+    expect(lines).to_have_count(3)
+    cashback_line = page.locator("[data-testid=wallet-line][data-kind=cashback_credit]")
+    expect(cashback_line).to_have_count(1)
+    expect(cashback_line.get_by_test_id("wallet-line-amount")).to_have_text("+R$ 4,00")
+    expect(cashback_line).to_contain_text(f"#{order_id}")
+    purchase = page.locator("[data-testid=wallet-line][data-kind=purchase_with_balance]")
+    expect(purchase.get_by_test_id("wallet-line-amount")).to_have_text("-R$ 20,00")
+    screenshot(page, f"wallet-{kind}-09-cashback-arrived")
+
+    # Cancel from the order page (the statement links to it): estorno atômico.
+    cashback_line.get_by_role("link", name=f"#{order_id}").click()
+    expect(page.get_by_test_id("order-page")).to_be_visible()
+    page.get_by_test_id("action-cancelled").click()
+    page.get_by_test_id("cancel-reason").fill("Cliente desistiu da compra")
+    page.get_by_test_id("confirm-cancelled").click()
+    expect(page.locator("h1 [data-status]")).to_have_attribute("data-status", "cancelled")
+    screenshot(page, f"wallet-{kind}-10-order-cancelled")
+
+    page.goto(f"/customers/{customer_id}?tab=wallet")
+    _assert_wallet_tab_in_view(page)
+    expect(balance).to_have_text("R$ 110,00")  # the 10 left + the whole 100 paid
+    expect(lines).to_have_count(5)
+    refund = page.locator("[data-testid=wallet-line][data-kind=refund]")
+    expect(refund.get_by_test_id("wallet-line-amount")).to_have_text("+R$ 100,00")
+    expect(refund).to_contain_text("Estorno do pedido")
+    reversal = page.locator("[data-testid=wallet-line][data-kind=cashback_reversal]")
+    expect(reversal.get_by_test_id("wallet-line-amount")).to_have_text("-R$ 4,00")
+    expect(lines.first).to_contain_text("R$ 110,00")  # newest line's balance after
+    screenshot(page, f"wallet-{kind}-11-refunded")
+    if TEST_REDIS_URL:
+        run_worker_burst(app)  # nothing queued may credit the cancelled order again
+        page.reload()
+        expect(balance).to_have_text("R$ 110,00")
+    # On phones the statement is a list of cards whose labels come from data-label: a long
+    # description may wrap anywhere, its "Descrição" label never ("Descriçã/o" at 390 px).
+    breakable = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=wallet-line] td[data-label]')]
+            .map(td => [td.dataset.label, getComputedStyle(td, '::before')])
+            .filter(([, label]) => label.overflowWrap !== 'normal' || label.wordBreak !== 'normal')
+            .map(([name]) => name)"""
+    )
+    assert breakable == []
+    errors = console_errors(page)
+    assert errors == [], errors
+
+
+def _assert_wallet_tab_in_view(page) -> None:
+    """The active "Carteira" tab lies inside the (sideways-scrolling) tab strip."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_test_id("tab-wallet")
+    expect(tab).to_have_class(re.compile(r"\bactive\b"))
+    page.wait_for_function(
+        """() => {
+            const tab = document.querySelector('[data-testid=tab-wallet]').getBoundingClientRect();
+            const strip = document.querySelector('.customer-tabs').getBoundingClientRect();
+            return tab.left >= strip.left - 1 && tab.right <= strip.right + 1;
+        }""",
+        timeout=3000,
+    )
