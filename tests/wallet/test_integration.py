@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
-from tests.conftest import in_tenant, requires_postgres, requires_redis
+from tests.conftest import Account, bearer_for, in_tenant, requires_postgres, requires_redis
 from tests.core.test_uow import run_worker_burst
 from tests.sales.orders_factory import D, make_shop, new_customer, product, sell, user
 from tests.wallet.conftest import assert_ledger_ok
@@ -30,10 +30,11 @@ from webapp.core import jobs
 from webapp.core.context import system_context
 from webapp.core.uow import OutboxMessage
 from webapp.extensions import db
+from webapp.identity.models import Role, User
 from webapp.sales import services as sales
+from webapp.sales.models import Order
 from webapp.wallet import services as wallet
 from webapp.wallet.cashback import set_category_rate
-from webapp.wallet.errors import InsufficientBalance
 from webapp.wallet.models import LedgerTransaction, TransactionKind
 from webapp.wallet.tasks import credit_order_cashback
 
@@ -166,27 +167,70 @@ def test_cancelled_before_the_job_runs_earns_nothing(app, shop):
 
 
 def test_25_checkouts_spending_10_each_from_a_balance_of_100(app, shop):
+    """25 POST /orders at once, each paying R$ 10,00 of a R$ 100,00 balance: 10 succeed.
+
+    Each checkout buys its own product, so the wallet is the only row they fight over: a
+    shared product's row lock would queue the checkouts one behind the other and hide a
+    wallet check that reads the balance before debiting it.
+    """
     with in_tenant(app, shop.tenant_id):
-        p = product(shop.admin_id, stock=100)
+        products = [product(shop.admin_id, stock=1) for _ in range(25)]  # R$ 10,00 each
         fund(shop, shop.customer_id, "100.00")
+        email = db.session.get(User, shop.seller_id).email
+    token = bearer_for(app, Account(shop.seller_id, shop.tenant_id, email, Role.SELLER))
     barrier = threading.Barrier(25)
+    done = threading.Event()
+    seen: list[Decimal] = []
 
-    def one(i: int) -> str:
-        with in_tenant(app, shop.tenant_id):
-            barrier.wait()
-            try:
-                sell(shop, [(p, 1)], wallet_amount=D("10.00"), payment_method="wallet")
-            except InsufficientBalance:
-                return "refused"
-            return "ok"
+    def watch() -> None:
+        # Committed balances as another connection sees them while the checkouts run.
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        query = text("SELECT balance FROM wallets WHERE customer_id = :c")
+        with engine.connect() as conn:
+            while not done.is_set():
+                seen.append(conn.execute(query, {"c": shop.customer_id}).scalar_one())
+                conn.rollback()
+        engine.dispose()
 
-    with ThreadPoolExecutor(max_workers=25) as pool:
-        outcomes = list(pool.map(one, range(25)))
+    def one(product_id: int):
+        client = app.test_client()
+        body = {
+            "customer_id": shop.customer_id,
+            "shipping_address_id": shop.address_id,
+            "items": [{"product_id": product_id, "qty": 1}],
+            "wallet_amount": "10.00",
+            "payment_method": "wallet",
+        }
+        barrier.wait()
+        return client.post(
+            "/api/v1/orders", json=body, headers={**token, "Idempotency-Key": uuid.uuid4().hex}
+        )
 
-    assert outcomes.count("ok") == 10 and outcomes.count("refused") == 15
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=25) as pool:
+            responses = list(pool.map(one, products))
+    finally:
+        done.set()
+        watcher.join()
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] * 10 + [409] * 15, statuses
+    for response in responses:
+        body = response.get_json()
+        if response.status_code == 201:
+            assert (body["wallet_amount"], body["amount_due"]) == ("10.00", "0.00")
+        else:
+            assert body["error"] == "insufficient_balance", body
+            assert body["message"].startswith("Saldo insuficiente na carteira"), body
+            assert body["details"]["requested"] == "10.00"
     assert balance(app, shop, shop.customer_id) == D("0.00")
+    assert seen and min(seen) >= D("0.00") and seen[-1] == D("0.00")
     with in_tenant(app, shop.tenant_id):
-        assert catalog.get_product(p).stock_qty == 90  # refused sales gave their stock back
+        sold = [p for p in products if catalog.get_product(p).stock_qty == 0]
+        assert len(sold) == 10  # refused sales gave their stock back
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 10
     ledger_ok(app)
 
 
