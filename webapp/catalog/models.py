@@ -60,7 +60,10 @@ class Product(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
             sqlite_where=text("ean IS NOT NULL"),
         ),
         Index("ix_products_tenant_name", "tenant_id", "name"),
-        Index("ix_products_tenant_stock", "tenant_id", "stock_qty"),
+        # No index on stock_qty, on purpose: every sale UPDATEs stock_qty, and an indexed
+        # column would make each of those a non-HOT update writing a new entry into every
+        # index of the table (the GIN search index too). Unindexed, with the fillfactor set
+        # by 0012, stock moves are HOT updates that touch no index at all.
         # The product search (catalog.queries._search): "name contains" through pg_trgm,
         # SKU and EAN prefixes through text_pattern_ops (LIKE 'x%' under any collation).
         Index(
