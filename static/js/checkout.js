@@ -31,6 +31,21 @@
     if (elt.dataset.etag) event.detail.headers["If-None-Match"] = elt.dataset.etag;
   });
 
+  // A badge answered for a cart line re-rendered or removed while the poll was in flight
+  // has nowhere to land: drop it (the next poll brings the new one) instead of letting htmx
+  // report a missing out-of-band target.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.hasAttribute || !elt.hasAttribute("data-live-stock")) return;
+    if (!event.detail.serverResponse) return;
+    var answer = document.createElement("template");
+    answer.innerHTML = event.detail.serverResponse;
+    answer.content.querySelectorAll("[hx-swap-oob][id]").forEach(function (badge) {
+      if (!document.getElementById(badge.id)) badge.remove();
+    });
+    event.detail.serverResponse = answer.innerHTML;
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
     if (elt.hasAttribute && elt.hasAttribute("data-live-stock")) {

@@ -138,11 +138,6 @@ def _record_console(errors: list[str], msg) -> None:
         if errors and errors[-1].startswith("console.error: htmx:afterRequest "):
             errors.pop()
         return
-    if msg.text == "htmx:oobErrorNoTarget":
-        # Known race (to fix in the live-stock poll): a badge answered for a cart line that
-        # was re-rendered while the 1 s poll was in flight has no target to land on. The
-        # badge is simply dropped; the next poll brings it. Logged, not failed.
-        return
     location = msg.location or {}
     where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location else ""
     errors.append(f"console.error: {msg.text}{where}")
