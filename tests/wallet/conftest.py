@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import in_tenant
 from tests.customers.conftest import customer_data
+from tests.wallet.workers import real_workers, throwaway_redis  # noqa: F401  fixtures
 from webapp.core.documents import make_cpf
 from webapp.customers import services as customer_services
 from webapp.extensions import db

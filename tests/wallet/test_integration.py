@@ -1,21 +1,18 @@
 """Sales x wallet on PostgreSQL with a real RQ worker on Redis (burst mode).
 
 Pay -> cashback once; cancel -> refund of the amount paid and cashback reversed; balance
-races; cancel racing the cashback job; Redis down while paying. ``flask ledger check``'s
-invariants hold after each.
+races; cancel racing the cashback job; Redis down while paying; a real worker SIGKILLed
+inside the job. ``flask ledger check``'s invariants hold after each. test_real_workers.py
+runs the same promises under real ``flask worker`` processes and a real Redis outage.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -25,6 +22,7 @@ from tests.conftest import Account, bearer_for, in_tenant, requires_postgres, re
 from tests.core.test_uow import run_worker_burst
 from tests.sales.orders_factory import D, make_shop, new_customer, product, sell, user
 from tests.wallet.conftest import assert_ledger_ok
+from tests.wallet.workers import start_worker
 from webapp.catalog import services as catalog
 from webapp.core import jobs
 from webapp.core.context import system_context
@@ -320,7 +318,7 @@ def test_worker_killed_mid_job_loses_no_credit_and_doubles_none(app, shop, monke
     blocker = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with blocker.connect() as lock:
         lock.execute(text("SELECT id FROM orders WHERE id = :id FOR UPDATE"), {"id": order_id})
-        worker = _start_worker(app)
+        worker = start_worker(app)  # its relay waits an hour: the test drives it
         try:
             _wait_until_blocked_on(lock, order_id)
         finally:
@@ -341,27 +339,6 @@ def test_worker_killed_mid_job_loses_no_credit_and_doubles_none(app, shop, monke
     assert balance(app, shop, shop.customer_id) == D("2.00")  # 5% of 40, exactly once
     assert kinds(app, shop, order_id) == ["cashback_credit"]
     ledger_ok(app)
-
-
-def _start_worker(app) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": app.config["REDIS_URL"],
-        "RQ_QUEUE": app.config["RQ_QUEUE"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "OUTBOX_RELAY_INTERVAL": "3600",  # this test drives the relay itself
-    }
-    root = Path(__file__).resolve().parents[2]
-    flask = Path(sys.executable).with_name("flask")
-    return subprocess.Popen(
-        [str(flask), "worker"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _wait_until_blocked_on(lock, order_id: int, timeout: float = 30.0) -> None:
