@@ -259,10 +259,16 @@ def test_transition_buttons_only_for_allowed_transitions(app, tenant, seller, se
     assert 'data-testid="action-shipped"' in html and 'data-testid="action-paid"' not in html
     invalid = seller_client.post(f"/orders/{order_id}/transitions", data={"to": "delivered"})
     assert invalid.status_code == 409
+    # The dialog's form is boosted: a plain redirect lets htmx swap the order page in
+    # (no HX-Redirect, which would reload the whole page).
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
     shipped = seller_client.post(
-        f"/orders/{order_id}/transitions", data={"to": "shipped", "tracking_code": "BR123456789"}
+        f"/orders/{order_id}/transitions",
+        data={"to": "shipped", "tracking_code": "BR123456789"},
+        headers=boosted,
     )
-    assert shipped.status_code == 302
+    assert shipped.status_code == 302 and "HX-Redirect" not in shipped.headers
+    assert shipped.headers["Location"].endswith(f"/orders/{order_id}")
     html = seller_client.get(f"/orders/{order_id}").get_data(as_text=True)
     assert "BR123456789" in html and 'data-testid="action-delivered"' in html
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 
 from webapp.audit import services as audit_services
@@ -10,7 +10,7 @@ from webapp.catalog import bp, queries, services
 from webapp.catalog.errors import VersionConflict
 from webapp.catalog.forms import ProductForm
 from webapp.core.domain import DomainError
-from webapp.core.htmx import redirect_htmx, render
+from webapp.core.htmx import redirect_after_post, render
 from webapp.identity.decorators import admin_required
 
 
@@ -27,7 +27,7 @@ def _form_page(form: ProductForm, product=None, status: int = 200, conflict: boo
 
 
 def _done(url: str):
-    return redirect_htmx(url) if request.htmx else redirect(url)
+    return redirect_after_post(url)
 
 
 @bp.route("/products")

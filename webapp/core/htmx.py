@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, redirect, render_template, request
 
 
 def wants_partial() -> bool:
@@ -39,8 +39,17 @@ def trigger(response: Response, event: str, detail: Any = None) -> Response:
     return response
 
 
-def redirect_htmx(url: str) -> Response:
-    """Full navigation after an htmx request (e.g. after a successful form post)."""
+def redirect_after_post(url: str) -> Response:
+    """Where a successful form post goes next.
+
+    A plain or boosted form gets a redirect: the browser (or htmx, for a boosted form)
+    follows it and shows the new page; htmx swaps it in and pushes its URL with no full reload, so the
+    page is usable at once. A form that swaps a fragment of the page gets ``HX-Redirect``
+    instead, a full navigation: the next page must not land inside that fragment.
+    """
+    htmx = getattr(request, "htmx", None)
+    if not htmx or htmx.boosted:
+        return redirect(url)
     response = make_response("", 204)
     response.headers["HX-Redirect"] = url
     return response

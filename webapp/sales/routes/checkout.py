@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from webapp.catalog.queries import ProductFilters, search_products
 from webapp.core.domain import DomainError, NotFound
-from webapp.core.htmx import redirect_htmx, trigger
+from webapp.core.htmx import redirect_after_post, trigger
 from webapp.customers import services as customers
 from webapp.customers.forms import AddressForm
 from webapp.sales import bp
@@ -188,7 +188,7 @@ def checkout_confirm():
             return _confirm_failed(cart, exc)
         carts.mark_converted(current_user, cart, order.id)
     url = url_for("sales.order_detail", order_id=cart.order_id, new=1)
-    return redirect_htmx(url) if request.htmx else redirect(url)
+    return redirect_after_post(url)
 
 
 def _checkout_args(cart) -> dict:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.core.domain import DomainError
-from webapp.core.htmx import redirect_htmx, render
+from webapp.core.htmx import redirect_after_post, render
 from webapp.customers import services as customers
 from webapp.identity import services as identity
 from webapp.sales import bp
@@ -95,7 +95,7 @@ def order_transition(order_id: int):
         return _order_page(order, exc.status, errors=errors, open_action=to)
     flash(f"Pedido #{order_id}: {ORDER_STATUSES.get(to, to).lower()}.", "success")
     url = url_for("sales.order_detail", order_id=order_id)
-    return redirect_htmx(url) if request.htmx else redirect(url)
+    return redirect_after_post(url)
 
 
 @bp.route("/orders/<int:order_id>/receipt")
