@@ -79,6 +79,16 @@ def app(database_url) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def explain(statement) -> str:
+    """PostgreSQL's plan for a SQLAlchemy statement (values inlined), for plan tests."""
+    from sqlalchemy.dialects import postgresql
+
+    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    # literal_binds doubles % for the driver's paramstyle; text() without params sends it as is
+    literal = str(sql).replace("%%", "%")
+    return "\n".join(db.session.execute(text(f"EXPLAIN {literal}")).scalars())
+
+
 def _table_names() -> list[str]:
     return [t.name for t in reversed(db.metadata.sorted_tables)]
 

@@ -8,9 +8,9 @@ the tenant, in the page query and again in its count.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import func, select
 
+from tests.conftest import explain as plan
 from tests.conftest import in_tenant, requires_postgres
 from webapp.catalog import queries
 from webapp.catalog.demo import seed_catalog
@@ -19,12 +19,6 @@ from webapp.extensions import db
 
 pytestmark = requires_postgres
 PRODUCTS = 20_000
-
-
-def plan(statement) -> str:
-    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
-    literal = str(sql).replace("%%", "%")
-    return "\n".join(db.session.execute(text(f"EXPLAIN {literal}")).scalars())
 
 
 @pytest.fixture

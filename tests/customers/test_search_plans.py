@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql
 
+from tests.conftest import explain as plan
 from tests.conftest import in_tenant, requires_postgres
 from webapp.customers import services
 from webapp.customers.demo import seed_customers
@@ -18,13 +18,6 @@ from webapp.extensions import db
 
 pytestmark = requires_postgres
 ROWS = 60_000
-
-
-def plan(statement) -> str:
-    sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
-    # literal_binds doubles % for the driver's paramstyle; text() without params sends it as is
-    literal = str(sql).replace("%%", "%")
-    return "\n".join(db.session.execute(text(f"EXPLAIN {literal}")).scalars())
 
 
 @pytest.fixture
