@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from webapp.core.money import quantize
 from webapp.wallet.rules import cashback_for
 
 D = Decimal
@@ -46,3 +49,40 @@ def test_rates_outside_0_to_100_are_bugs(rate):
 def test_money_part_cannot_exceed_the_total():
     with pytest.raises(ValueError):
         cashback_for(D("10"), D("5"), order_total=D("5"))
+
+
+def test_half_a_centavo_rounds_up_when_part_was_paid_with_balance():
+    """5% of R$ 195,70 paid with money is R$ 9,785 -> R$ 9,79, whatever the order total.
+
+    Found by comparing with plain arithmetic: the money share (195,70 / 483,30) was taken
+    first, rounded to 28 digits, and R$ 9,78499... was then rounded down.
+    """
+    lines = {"Bebidas": D("483.30")}
+    assert cashback_for(D("195.70"), D("5"), order_total=D("483.30"), category_totals=lines) == D(
+        "9.79"
+    )
+    two = {"Bebidas": D("15.52"), "Mercearia": D("50.00")}
+    assert cashback_for(D("15.30"), D("5"), order_total=D("65.52"), category_totals=two) == D(
+        "0.77"
+    )
+
+
+# Half a centavo is where rounding goes wrong: at 5%, money of 20k + 10 centavos lands on it.
+HALF_CENTAVO_AT_5 = st.integers(min_value=0, max_value=250_000).map(lambda k: 20 * k + 10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    money_cents=st.one_of(HALF_CENTAVO_AT_5, st.integers(min_value=0, max_value=5_000_000)),
+    rate=st.one_of(st.just(D("5")), st.decimals(min_value=0, max_value=100, places=2)),
+)
+def test_one_rate_for_every_category_is_rate_times_the_money_part(data, money_cents, rate):
+    """With no override in play, cashback is exactly quantize(money x rate / 100), however
+    the order total is split between money and balance, and between categories."""
+    total_cents = data.draw(st.integers(min_value=max(money_cents, 1), max_value=10_000_000))
+    first_cents = data.draw(st.integers(min_value=0, max_value=total_cents))
+    money, total = D(money_cents) / 100, D(total_cents) / 100
+    lines = {"A": D(first_cents) / 100, "B": D(total_cents - first_cents) / 100}
+    got = cashback_for(money, rate, order_total=total, category_totals=lines)
+    assert got == quantize(money * rate / 100)

@@ -47,7 +47,6 @@ def cashback_for(
     if not category_totals:
         return quantize(money * rate / HUNDRED)
     overrides = {name: _check_rate(value) for name, value in (category_overrides or {}).items()}
-    money_share = money / total
     earned = sum(
         (
             Decimal(value) * overrides.get(category, rate) / HUNDRED
@@ -55,4 +54,7 @@ def cashback_for(
         ),
         ZERO,
     )
-    return quantize(earned * money_share)
+    # One division, last: earned x money is exact, and so is the quotient whenever it is a
+    # whole number of half centavos. Taking the share money / total first rounded it to 28
+    # digits, and 5% of R$ 195,70 (R$ 9,785) came out as R$ 9,78499... -> R$ 9,78.
+    return quantize(earned * money / total)
