@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, text, update
@@ -186,3 +188,34 @@ def test_balances_land_exactly_on_zero_whatever_the_database_float_tricks(ctx):
     wallet.pay_with_balance(20, 1, Decimal("0.30"))
     assert wallet.balance(1) == Decimal("0.00")
     assert_ledger_ok()
+
+
+APPEND_ONLY_TABLES = r"(LedgerEntry|LedgerTransaction|ledger_entries|ledger_transactions)"
+WRITE_PATHS = [
+    re.compile(rf"\b(update|delete)\(\s*{APPEND_ONLY_TABLES}\b"),  # Core/ORM bulk statements
+    re.compile(rf"\b{APPEND_ONLY_TABLES}(\.__table__)?\.(update|delete)\("),  # Table methods
+    re.compile(r"\b(UPDATE|DELETE\s+FROM)\s+ledger_(entries|transactions)\b", re.I),  # raw SQL
+    re.compile(r"\bTRUNCATE\b[^\"']*\bledger_(entries|transactions)\b", re.I),
+]
+
+
+def test_no_code_path_updates_or_deletes_ledger_rows():
+    """The guard refuses changes at run time; this proves no code even tries: no UPDATE,
+    DELETE or TRUNCATE of ledger entries or transactions anywhere in the application."""
+    root = Path(__file__).resolve().parents[2] / "webapp"
+    offenders = [
+        f"{path.relative_to(root.parent)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if not line.lstrip().startswith("#") and any(p.search(line) for p in WRITE_PATHS)
+    ]
+    assert offenders == []
+    # The patterns do catch the forms they are written for.
+    for line in (
+        "session.execute(update(LedgerEntry).values(amount=1))",
+        "db.session.execute(delete(LedgerTransaction))",
+        "LedgerEntry.__table__.update().values(amount=1)",
+        'conn.execute(text("update ledger_entries set amount = 0"))',
+        'text("DELETE FROM ledger_transactions WHERE id = :id")',
+    ):
+        assert any(pattern.search(line) for pattern in WRITE_PATHS), line
