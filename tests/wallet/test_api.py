@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tests.conftest import in_tenant
 from tests.customers.conftest import customer_data
 from tests.wallet.conftest import fund
@@ -150,3 +152,60 @@ def test_openapi_documents_wallet_paths(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/customers/{customer_id}/wallet/adjustments" in spec["paths"]
     assert "/api/v1/customers/{customer_id}/wallet/entries" in spec["paths"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (True, "Informe um valor em reais, como 10,50."),  # JSON true is not R$ 1,00
+        ("10.555", "Use no máximo duas casas decimais (centavos)."),  # never rounded
+        ("-0,005", "Use no máximo duas casas decimais (centavos)."),
+        ("NaN", "Informe um valor em reais, como 10,50."),
+        ("99999999999999", "O valor não pode passar de R$ 1.000.000.000,00."),
+    ],
+)
+def test_amounts_that_are_not_centavos_are_refused_in_portuguese(api_client, amount, message):
+    api = api_client("admin")
+    response = _adjust(api, 1, amount=amount, key=f"k-{amount}")
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["error"] == "validation_error"
+    assert body["details"]["fields"]["amount"] == message
+    assert api.get(f"{BASE}/1/wallet").get_json()["balance"] == "0.00"
+
+
+def test_every_wallet_endpoint_needs_a_valid_token(app):
+    client = app.test_client()
+    for headers in ({}, {"Authorization": "Bearer nao.e.um-token"}):
+        for response in (
+            client.get(f"{BASE}/1/wallet", headers=headers),
+            client.get(f"{BASE}/1/wallet/entries", headers=headers),
+            client.post(
+                f"{BASE}/1/wallet/adjustments",
+                json={"amount": "5.00", "reason": "Sem token"},
+                headers={**headers, "Idempotency-Key": "sem-token"},
+            ),
+        ):
+            assert response.status_code == 401
+            body = response.get_json()
+            assert body["error"] == "invalid_token"
+            assert body["message"] == "Token de acesso ausente, inválido ou expirado."
+
+
+def test_refusals_carry_a_portuguese_message(api_client):
+    api = api_client("admin")
+    short = _adjust(api, 1, amount="-1.00", key="pt-1").get_json()
+    assert short["message"] == "Saldo insuficiente na carteira: disponível R$ 0,00"
+    assert (
+        _adjust(api, 1, key=None)
+        .get_json()["message"]
+        .startswith("Envie o cabeçalho Idempotency-Key")
+    )
+    _adjust(api, 1, key="pt-2")
+    conflict = _adjust(api, 1, amount="1.00", key="pt-2").get_json()
+    assert conflict["error"] == "conflict" and conflict["message"]
+    assert conflict["message"] != conflict["error"]
+    forbidden = _adjust(api_client("seller"), 1, key="pt-3").get_json()
+    assert forbidden["message"] == "Você não tem permissão para acessar esta página."
+    missing = api.get(f"{BASE}/999999/wallet/entries").get_json()
+    assert missing["message"] == "Cliente não encontrado."

@@ -145,6 +145,16 @@ def test_insufficient_balance_is_shown_next_to_the_amount(login_as):
     )
 
 
+def test_a_fraction_of_a_centavo_is_refused_not_rounded(app, tenant, login_as):
+    admin = login_as("admin")
+    response = _post_adjust(admin, amount="10,555", idempotency_key="f")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="amount-feedback">Use no máximo duas casas decimais \(centavos\)', html)
+    with in_tenant(app, tenant.tenant_id):
+        assert services.balance(1) == Decimal("0.00")
+
+
 def test_double_submit_with_the_same_key_makes_one_adjustment(app, tenant, login_as):
     admin = login_as("admin")
     key = _key(admin.get("/customers/1/wallet/adjustments/new", headers=HX).get_data(as_text=True))

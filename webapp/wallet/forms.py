@@ -10,6 +10,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from webapp.core.money import ZERO, InvalidMoney, parse_money
+from webapp.wallet.services import beyond_centavos
 
 CREDIT, DEBIT = "credit", "debit"
 
@@ -26,6 +27,8 @@ def _positive_money(form, field) -> None:
         raise ValidationError("Informe um valor em reais, como 10,50.") from exc
     if value <= ZERO:
         raise ValidationError("O valor deve ser maior que zero.")
+    if beyond_centavos(text):
+        raise ValidationError("Use no máximo duas casas decimais (centavos).")
 
 
 def _reason(form, field) -> None:
