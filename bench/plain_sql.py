@@ -42,9 +42,9 @@ def plain_sql_checkout(
     ``tenant_id`` everywhere: look the idempotency key up, read customer + address and the
     product snapshot, INSERT the order (key + request fingerprint), its lines and first
     status change, then per product in id order a conditional ``UPDATE ... WHERE stock_qty
-    >= n RETURNING`` and its kardex row, and the audit rows the app writes (order and stock movements). Checkout
-    enqueues no outbox message in the app (the cashback job is written when the order is
-    paid), so neither does this.
+    >= n RETURNING`` and its kardex row, and the audit rows the app writes (order and stock
+    movements). Checkout enqueues no outbox message in the app (the cashback job is written
+    when the order is paid), so neither does this.
     """
     wanted: dict[int, int] = {}
     for product_id, qty in items:

@@ -43,9 +43,9 @@ def redirect_after_post(url: str) -> Response:
     """Where a successful form post goes next.
 
     A plain or boosted form gets a redirect: the browser (or htmx, for a boosted form)
-    follows it and shows the new page; htmx swaps it in and pushes its URL with no full reload, so the
-    page is usable at once. A form that swaps a fragment of the page gets ``HX-Redirect``
-    instead, a full navigation: the next page must not land inside that fragment.
+    follows it and shows the new page; htmx swaps it in and pushes its URL with no full
+    reload, so the page is usable at once. A form that swaps a fragment of the page gets
+    ``HX-Redirect`` instead, a full navigation: the next page must not land inside it.
     """
     htmx = getattr(request, "htmx", None)
     if not htmx or htmx.boosted:
