@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -326,12 +325,6 @@ def test_random_sales_keep_every_ledger_invariant_and_the_model_balances(app):
     machine.TestCase().runTest()
 
 
-@pytest.mark.xfail(
-    not ON_POSTGRES,
-    strict=True,
-    reason="SQLite keeps NUMERIC as a float: 19.9 - 0.01 != 19.89 fails the orders CHECK "
-    "amount_due = total - wallet_amount (webapp/sales/models.py:91, 0006_sales.py:52)",
-)
 def test_a_checkout_of_19_90_using_one_centavo_of_balance(app, tenant):
     """Found by the machine above: R$ 19,90 paid R$ 0,01 with balance and R$ 19,89 with Pix."""
     with in_tenant(app, tenant.tenant_id):

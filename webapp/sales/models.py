@@ -87,8 +87,11 @@ class Order(TenantScoped, Audited, PkMixin, Base):
             "AND amount_due >= 0",
             name="amounts_not_negative",
         ),
+        # Rounded on both sides: SQLite keeps NUMERIC as a double, where 19.90 - 0.01 is
+        # 19.889999..., not 19.89. On PostgreSQL's exact NUMERIC rounding changes nothing.
         CheckConstraint(
-            "amount_due = total - wallet_amount", name="amount_due_is_total_minus_wallet"
+            "round(amount_due, 2) = round(total - wallet_amount, 2)",
+            name="amount_due_is_total_minus_wallet",
         ),
     )
 
