@@ -50,6 +50,26 @@ def test_validation_errors_are_422_and_save_nothing(api_client):
     assert client.get("/api/v1/products").get_json()["pagination"]["total"] == 0
 
 
+def test_schema_errors_speak_portuguese(api_client):
+    client = api_client("admin")
+    body = {**BODY, "stock_qty": "muitos", "active": "talvez", "surprise": 1}
+    del body["name"]
+    response = client.post("/api/v1/products", json=body)
+    assert response.status_code == 422
+    fields = response.get_json()["details"]["fields"]
+    assert fields["name"] == ["Campo obrigatório."]
+    assert fields["stock_qty"] == ["Informe um número inteiro."]
+    assert fields["active"] == ["Informe verdadeiro ou falso."]
+    assert fields["surprise"] == ["Campo desconhecido."]
+    too_long = client.post("/api/v1/products", json={**BODY, "sku": "X" * 41})
+    assert too_long.get_json()["details"]["fields"]["sku"] == ["Use de 1 a 40 caracteres."]
+    page = client.get("/api/v1/products?per_page=500")
+    assert page.status_code == 422  # never a query for half a million rows
+    assert page.get_json()["details"]["fields"]["per_page"] == [
+        "Deve ser maior ou igual a 1 e menor ou igual a 100."
+    ]
+
+
 def test_patch_with_stale_version_is_409_with_current(api_client):
     client = api_client("admin")
     product = client.post("/api/v1/products", json=BODY).get_json()

@@ -10,7 +10,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from webapp.api.messages import use_portuguese_messages
 from webapp.identity.decorators import mark_public_endpoint
+
+# Before any resource module builds its schemas: fields copy their messages when created.
+use_portuguese_messages()
 
 
 class VitrineApi(Api):

@@ -1,6 +1,8 @@
 """Schemas shared by API resources."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from webapp.core.pagination import MAX_PER_PAGE
 
 
 class PaginationSchema(Schema):
@@ -10,8 +12,9 @@ class PaginationSchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=25, validate=lambda n: 1 <= n <= 100)
+    # marshmallow 4 validators must raise: a lambda returning False let per_page=1000000 through
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class ErrorSchema(Schema):
