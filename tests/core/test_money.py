@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.core.money import InvalidMoney, format_brl, parse_money, to_api
+from webapp.core.money import InvalidMoney, TooManyDecimals, format_brl, parse_money, to_api
 
 
 @pytest.mark.parametrize(
@@ -11,7 +11,6 @@ from webapp.core.money import InvalidMoney, format_brl, parse_money, to_api
         ("1.234,56", "1234.56"),
         ("R$ 10,5", "10.50"),
         ("99.99", "99.99"),
-        ("0,005", "0.01"),
         (7, "7.00"),
     ],
 )
@@ -19,9 +18,17 @@ def test_parse_money(raw, expected):
     assert parse_money(raw) == Decimal(expected)
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "NaN", "Infinity", 1.5, None])
+@pytest.mark.parametrize(
+    "raw", ["", "abc", "NaN", "Infinity", "1e3", "0x10", "1,2,3", 1.5, True, None]
+)
 def test_parse_money_refuses_garbage(raw):
     with pytest.raises(InvalidMoney):
+        parse_money(raw)
+
+
+@pytest.mark.parametrize("raw", ["0,005", "10.555", "1.234", Decimal("2.001")])
+def test_a_fraction_of_a_centavo_is_refused_not_rounded(raw):
+    with pytest.raises(TooManyDecimals):
         parse_money(raw)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 # Brazilian retail and tax practice round half up ("arredondamento comercial").
@@ -14,16 +15,31 @@ class InvalidMoney(ValueError):
     """Raised when a value cannot be read as an amount of money."""
 
 
+class TooManyDecimals(InvalidMoney):
+    """An amount typed with a fraction of a centavo (10,555): refused, never rounded."""
+
+    message = "Use no máximo duas casas decimais (centavos)."
+
+
 def quantize(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUNDING)
 
 
+# What a person types for an amount once "R$", spaces and thousands dots are gone: no
+# exponent ("1e3"), no NaN or Infinity, no hex; the centavos are checked separately.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def parse_money(raw: str | int | Decimal | None) -> Decimal:
-    """Read ``1234.56``, ``1.234,56`` or ``R$ 1.234,56`` into a Decimal in centavos."""
+    """Read ``1234.56``, ``1.234,56`` or ``R$ 1.234,56`` into a Decimal in centavos.
+
+    More than two decimal places is refused, not rounded: "10,555" is a typo to correct,
+    and "1.234" (a thousand or one real and change?) is ambiguous.
+    """
     if raw is None:
         raise InvalidMoney("valor vazio")
-    if isinstance(raw, float):
-        raise InvalidMoney("valor monetário não pode ser float")
+    if isinstance(raw, float | bool):
+        raise InvalidMoney("valor monetário não pode ser float nem booleano")
     if isinstance(raw, Decimal | int):
         value = Decimal(raw)
     else:
@@ -32,12 +48,13 @@ def parse_money(raw: str | int | Decimal | None) -> Decimal:
             raise InvalidMoney("valor vazio")
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation as exc:
-            raise InvalidMoney(f"valor inválido: {raw!r}") from exc
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise InvalidMoney(f"valor inválido: {raw!r}")
+        value = Decimal(text)
     if not value.is_finite():
         raise InvalidMoney(f"valor inválido: {raw!r}")
+    if value != value.quantize(CENT):
+        raise TooManyDecimals(f"mais de duas casas decimais: {raw!r}")
     return quantize(value)
 
 

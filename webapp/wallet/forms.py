@@ -9,8 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from webapp.core.money import ZERO, InvalidMoney, parse_money
-from webapp.wallet.services import beyond_centavos
+from webapp.core.money import ZERO, InvalidMoney, TooManyDecimals, parse_money
 
 CREDIT, DEBIT = "credit", "debit"
 
@@ -23,12 +22,12 @@ def _positive_money(form, field) -> None:
         raise ValidationError("Informe o valor sem sinal e escolha Crédito ou Débito.")
     try:
         value = parse_money(text)
+    except TooManyDecimals as exc:
+        raise ValidationError(exc.message) from exc
     except InvalidMoney as exc:
         raise ValidationError("Informe um valor em reais, como 10,50.") from exc
     if value <= ZERO:
         raise ValidationError("O valor deve ser maior que zero.")
-    if beyond_centavos(text):
-        raise ValidationError("Use no máximo duas casas decimais (centavos).")
 
 
 def _reason(form, field) -> None:

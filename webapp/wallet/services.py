@@ -50,13 +50,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
 from webapp.core.domain import PermissionDenied, ValidationFailed
-from webapp.core.money import CENT, ZERO, InvalidMoney, format_brl, parse_money
+from webapp.core.money import ZERO, InvalidMoney, TooManyDecimals, format_brl, parse_money, quantize
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.wallet import accounts
@@ -115,9 +115,9 @@ def refund_key(order_id: int) -> str:
 
 def _amount(value: Any, field: str = "amount", *, signed: bool = False) -> Decimal:
     try:
-        if isinstance(value, bool):  # JSON true is an int to Python: R$ 1,00 by accident
-            raise InvalidMoney("valor lógico não é dinheiro")
         amount = parse_money(value)
+    except TooManyDecimals as exc:
+        raise ValidationFailed(exc.message, field=field) from exc
     except InvalidMoney as exc:
         raise ValidationFailed("Informe um valor em reais, como 10,50.", field=field) from exc
     if amount == ZERO or (amount < ZERO and not signed):
@@ -125,24 +125,7 @@ def _amount(value: Any, field: str = "amount", *, signed: bool = False) -> Decim
         raise ValidationFailed(message, field=field)
     if abs(amount) > MAX_AMOUNT:
         raise ValidationFailed(f"O valor não pode passar de {format_brl(MAX_AMOUNT)}.", field=field)
-    if beyond_centavos(value):
-        # parse_money rounds to centavos; money typed with more places is refused, not rounded.
-        raise ValidationFailed("Use no máximo duas casas decimais (centavos).", field=field)
     return amount
-
-
-def beyond_centavos(raw: Any) -> bool:
-    """Whether ``raw`` (already read by parse_money) has a fraction of a centavo."""
-    if isinstance(raw, str):
-        # The same reading as parse_money: "R$ 1.234,567" and "1234.567" alike.
-        raw = raw.strip().replace("R$", "").replace(" ", "").replace("\u00a0", "")
-        if "," in raw:
-            raw = raw.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-        return value != value.quantize(CENT)
-    except InvalidOperation:
-        return False
 
 
 @contextmanager
@@ -172,7 +155,7 @@ def _order_wallet_total(wallet: Wallet, order_id: int, kinds: tuple[TransactionK
             LedgerTransaction.kind.in_(kinds),
         )
     )
-    return parse_money(Decimal(str(total)))
+    return quantize(Decimal(str(total)))
 
 
 def get_or_create_wallet(customer_id: int, actor: Any = None) -> Wallet:
@@ -191,7 +174,7 @@ def credit_cashback(
     order_id: int, customer_id: int, amount: Decimal, key: str | None = None, actor: Any = None
 ) -> LedgerTransaction | None:
     """Credit an order's cashback once per key; None when there is nothing to credit."""
-    amount = parse_money(amount)
+    amount = quantize(Decimal(amount))
     if amount <= ZERO:
         return None
     with unit_of_work(actor) as uow:
