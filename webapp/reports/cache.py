@@ -60,7 +60,10 @@ _MISS = object()
 
 
 def cached(name: str, tenant_id: int, key_parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()``'s result for these arguments, computed at most once per data version."""
+    """``compute()``'s result for these arguments, computed at most once per data version.
+
+    The value is shared by every caller (and kept in this process): never mutate it.
+    """
     redis = get_redis()
     versions = changes.versions(tenant_id, SOURCE_TABLES) if redis is not None else None
     if versions is None:
@@ -113,7 +116,7 @@ class _Recent:
 _memory = _Recent(size=MEMORY_ENTRIES)
 
 
-def _key(name: str, tenant_id: int, key_parts: tuple[Any, ...], versions: tuple[int, ...]) -> str:
+def _key(name: str, tenant_id: int, key_parts: tuple[Any, ...], versions: tuple) -> str:
     digest = hashlib.sha1(repr((key_parts, versions)).encode(), usedforsecurity=False)
     prefix = current_app.config["REDIS_KEY_PREFIX"]
     return f"{prefix}:reports:{FORMAT}:{tenant_id}:{name}:{digest.hexdigest()}"
