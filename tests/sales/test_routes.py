@@ -312,3 +312,38 @@ def test_customer_orders_tab_empty_state(seller_client, shop):
     html = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
     assert "Nenhum pedido ainda" in html
     assert seller_client.get("/customers/999999/orders").status_code == 404
+
+
+def test_order_page_shows_what_the_order_moved_on_the_wallet(app, tenant, shop, login_as):
+    """Balance spent at the checkout, then the estorno of a paid order, on the order page."""
+    from decimal import Decimal
+
+    from tests.catalog.factories import run_pending_jobs
+    from webapp.extensions import db
+    from webapp.identity.models import User
+    from webapp.wallet import services as wallet
+
+    with in_tenant(app, tenant.tenant_id):
+        admin = db.session.get(User, tenant.id)
+        wallet.manual_adjustment(admin, shop.customer_id, Decimal("5.00"), "Brinde", "gift-1")
+        order = sales.checkout(
+            admin,
+            customer_id=shop.customer_id,
+            shipping_address_id=shop.address_id,
+            items=[sales.CheckoutItem(shop.product_id, 1)],  # R$ 20,00
+            payment_method="pix",
+            wallet_amount=Decimal("5.00"),
+            idempotency_key="order-page-wallet",
+        )
+        order_id = order.id
+    client = login_as("admin", account=tenant)
+    html = client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert 'data-testid="order-wallet"' in html and "Compra com saldo" in html
+    assert "-R$ 5,00" in html
+    client.post(f"/orders/{order_id}/transitions", data={"to": "paid"})
+    run_pending_jobs(app)  # the cashback job (inline on the embedded default)
+    client.post(f"/orders/{order_id}/transitions", data={"to": "cancelled", "reason": "Devolveu"})
+    html = client.get(f"/orders/{order_id}").get_data(as_text=True)
+    moves = re.findall(r'data-kind="(\w+)"', html)
+    assert moves == ["purchase_with_balance", "cashback_credit", "refund", "cashback_reversal"]
+    assert "R$ 20,00" in html and "Estorno de cashback" in html  # the whole R$ 20,00 back

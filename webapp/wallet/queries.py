@@ -56,11 +56,9 @@ def period_bounds(
     )
 
 
-def _statement_query(
-    customer_id: int, date_from: date | None, date_to: date | None, timezone: str
-) -> Select:
-    start, end = period_bounds(date_from, date_to, timezone)
-    query = (
+def _entry_lines() -> Select:
+    """Entries on customer wallets, as :class:`StatementLine` columns."""
+    return (
         select(
             LedgerEntry.id,
             LedgerEntry.transaction_id,
@@ -73,8 +71,20 @@ def _statement_query(
         )
         .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
         .join(Wallet, Wallet.account_id == LedgerEntry.account_id)
-        .where(Wallet.customer_id == customer_id)
     )
+
+
+def order_movements(order_id: int) -> list[StatementLine]:
+    """What an order moved on its customer's wallet (balance spent, cashback, estorno)."""
+    query = _entry_lines().where(LedgerTransaction.order_id == order_id)
+    return [StatementLine(*row) for row in db.session.execute(query.order_by(LedgerEntry.id))]
+
+
+def _statement_query(
+    customer_id: int, date_from: date | None, date_to: date | None, timezone: str
+) -> Select:
+    start, end = period_bounds(date_from, date_to, timezone)
+    query = _entry_lines().where(Wallet.customer_id == customer_id)
     if start is not None:
         query = query.where(LedgerEntry.created_at >= start)
     if end is not None:

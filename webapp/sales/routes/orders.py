@@ -19,6 +19,7 @@ from webapp.sales.forms import (
     clean_note,
 )
 from webapp.sales.routes import people
+from webapp.wallet import queries as wallet_queries
 
 
 def _filters() -> OrderFilters:
@@ -67,6 +68,7 @@ def _order_page(order, status: int = 200, errors=None, open_action=None):
         order=order,
         names=people.for_orders([order], with_history=True),
         allowed=sales.allowed_transitions(order),
+        wallet_moves=wallet_queries.order_movements(order.id),
         errors=errors or {},
         open_action=open_action,
         is_new=request.args.get("new") == "1",
