@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, literal, select
 
 from webapp.catalog.models import Category, Product, StockMovement
-from webapp.core.bulk import analyze
+from webapp.core.bulk import vacuum_analyze
 from webapp.core.context import tenant_context
 from webapp.core.documents import ean13_check_digit
 from webapp.core.models import UTCDateTime, utcnow
@@ -196,7 +196,7 @@ def seed_catalog(tenant_id: int, count: int, echo: Callable[[str], None] = print
             db.session.execute(insert(Product.__table__), rows)
         _initial_movements(tenant_id, now)
         db.session.commit()
-        analyze("categories", "products", "stock_movements")
+        vacuum_analyze("categories", "products", "stock_movements")
     echo(f"{count} produtos de demonstração criados em {len(CATALOG)} categorias.")
     return count
 

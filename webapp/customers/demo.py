@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from faker import Faker
 from sqlalchemy import Table, func, insert, select, text
 
-from webapp.core.bulk import analyze
+from webapp.core.bulk import vacuum_analyze
 from webapp.core.documents import make_cpf
 from webapp.core.models import utcnow
 from webapp.customers.models import Address, Customer
@@ -114,7 +114,7 @@ def seed_customers(tenant_id: int, count: int, echo: Callable[[str], None] = pri
         if added and (added % 100_000 < BATCH or stop == existing + missing):
             echo(f"  clientes: {existing + added:,} de {count:,}".replace(",", "."))
     if added:
-        analyze("customers", "addresses")
+        vacuum_analyze("customers", "addresses")
     return added
 
 

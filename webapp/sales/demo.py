@@ -24,7 +24,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, text
 
 from webapp.catalog.models import Category, Product
-from webapp.core.bulk import analyze
+from webapp.core.bulk import vacuum_analyze
 from webapp.core.models import utcnow
 from webapp.core.money import ZERO, quantize
 from webapp.customers.models import Address
@@ -95,7 +95,7 @@ def seed_orders(tenant_id: int, wanted: int, echo: Callable[[str], None] = print
         done = start + len(ids)
         if done % (BATCH * 10) == 0 or done == missing:
             echo(f"  pedidos: {done:,} de {missing:,}".replace(",", "."))
-    analyze("orders", "order_lines", "order_status_changes")
+    vacuum_analyze("orders", "order_lines", "order_status_changes")
     echo(f"Pedidos de demonstração: {missing} novos, {lines} itens (histórico de 12 meses).")
     if missing <= CASHBACK_POSTING_LIMIT:
         _post_cashback(range(first_id, first_id + missing), echo)
