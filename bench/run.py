@@ -391,7 +391,8 @@ def _git(*args: str) -> str:
 
 def git_commit() -> str:
     try:
-        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        # The results files are this harness's own output, not a change to what it measures.
+        dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")
         return _git("rev-parse", "--short", "HEAD") + (" (uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
