@@ -100,14 +100,14 @@ def unit_of_work(actor: Any = None) -> Iterator[UnitOfWork]:
     try:
         yield uow
         uow.session.commit()
-        # Still inside the tenant's context: cached readers of these tables must recompute.
-        changes.publish(changes.take_written_tables(uow.session))
     except BaseException:
         uow.session.rollback()
         raise
     finally:
         current_actor_id.reset(actor_token)
         _active.reset(uow_token)
+    # Committed: cached readers of the tables this transaction wrote must recompute.
+    changes.publish(changes.take_written_tables(uow.session))
     if uow.outbox:
         dispatch([message.id for message in uow.outbox])
     _run_callbacks(uow.committed_callbacks)
