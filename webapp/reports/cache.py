@@ -64,10 +64,10 @@ def cached(name: str, tenant_id: int, key_parts: tuple[Any, ...], compute: Calla
 
     The value is shared by every caller (and kept in this process): never mutate it.
     """
-    redis = get_redis()
-    versions = changes.versions(tenant_id, SOURCE_TABLES) if redis is not None else None
-    if versions is None:
+    versions = changes.versions(tenant_id, SOURCE_TABLES)
+    if versions is None:  # no Redis, or it is down
         return compute()
+    redis = get_redis()
     key = _key(name, tenant_id, key_parts, versions)
     value = _memory.get(key)
     if value is _MISS:
