@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +15,7 @@ from webapp.demo import DEMO_SELLER, seed_demo
 from webapp.extensions import db
 from webapp.identity import services as identity
 from webapp.sales import services as sales
+from webapp.sales.demo import _Plan
 from webapp.sales.models import STATUSES, Order, OrderLine, OrderStatusChange
 from webapp.wallet.checks import check_ledger
 
@@ -70,3 +73,13 @@ def test_seed_is_idempotent_and_live_checkout_still_works(app):
         )
         assert live.id > 40  # the id sequence moved past the seeded ids
         db.session.remove()
+
+
+def test_a_morning_seed_puts_the_shop_hours_still_ahead_on_earlier_days():
+    # 11:00 UTC is 08:00 in São Paulo: none of today's shop hours has happened yet. They
+    # were clamped to one instant, which piled 2,500 of 416,667 orders on one timestamp.
+    now = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+    plan = _Plan(1, random.Random(7), [], [], [], now)
+    moments = [plan._created_at() for _ in range(5000)]
+    assert max(moments) <= now - timedelta(minutes=5)
+    assert Counter(moments).most_common(1)[0][1] <= 5

@@ -228,7 +228,12 @@ class _Plan:
         day = (self.now - age).replace(minute=0, second=0, microsecond=0)
         hour = self.rng.choice(range(11, 24))  # 8h-20h in Sao Paulo
         moment = day.replace(hour=hour) + timedelta(minutes=self.rng.randrange(60))
-        return min(moment, self.now - timedelta(minutes=5))
+        latest = self.now - timedelta(minutes=5)
+        # Shop hours still ahead today fall on an earlier day: clamped to one instant, a
+        # morning seed piled thousands of orders on a single timestamp.
+        while moment > latest:
+            moment -= timedelta(days=1)
+        return moment
 
     def _steps(self, created: datetime) -> list[tuple[str, datetime]]:
         """The workflow path to a final status, cut where it would pass 'now'."""

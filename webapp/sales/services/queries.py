@@ -92,16 +92,21 @@ class OrderRow:
     seller_name: str | None
 
 
-def list_order_rows(viewer: Any, *, page: int = 1, per_page: int = 25, **filters: Any) -> Page:
-    """One page of :class:`OrderRow` for the screens: names joined in the same query, no
-    entities built and no total counted (the lists scroll on and show no total)."""
+def order_rows_query(viewer: Any, **filters: Any) -> Select:
+    """The rows of :class:`OrderRow`, names joined in, filtered and newest first."""
     query = (
         select(Order.id, Order.created_at, Order.status, Order.total, Customer.name, User.name)
         .outerjoin(Customer, Customer.id == Order.customer_id)
         .outerjoin(User, User.id == Order.seller_id)
     )
+    return _filtered(query, viewer, **filters)
+
+
+def list_order_rows(viewer: Any, *, page: int = 1, per_page: int = 25, **filters: Any) -> Page:
+    """One page of :class:`OrderRow` for the screens: no entities built and no total counted
+    (the lists scroll on and show no total)."""
     page, per_page = clamp(page, per_page)
-    query = _filtered(query, viewer, **filters)
+    query = order_rows_query(viewer, **filters)
     return paginate(db.session, query, page, per_page, count=False, wrap=OrderRow)
 
 
