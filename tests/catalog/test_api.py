@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import in_tenant
+from webapp.api.products import MovementListSchema, ProductListSchema
 from webapp.catalog import services
 
 BODY = {
@@ -31,6 +32,8 @@ def test_create_read_list(api_client):
     listing = client.get("/api/v1/products?q=deterg").get_json()
     assert [p["id"] for p in listing["data"]] == [product["id"]]
     assert listing["pagination"] == {"page": 1, "per_page": 25, "total": 1}
+    # Sent as built (not dumped through the schema): the schema that documents it agrees.
+    assert ProductListSchema().dump(listing) == listing
     assert client.post("/api/v1/products", json=BODY).get_json()["error"] == "sku_taken"
 
 
@@ -103,6 +106,7 @@ def test_stock_adjustments_and_movements(api_client):
     movements = client.get(f"{url}/movements").get_json()
     assert [m["qty"] for m in movements["data"]] == [-4, 10]
     assert movements["data"][0]["before_qty"] == 10 and movements["data"][0]["after_qty"] == 6
+    assert MovementListSchema().dump(movements) == movements
 
 
 def test_permissions_and_tenancy(app, api_client, make_tenant):

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import Account, in_tenant
 from tests.sales.orders_factory import D, make_shop, product
+from webapp.api.orders import OrderListSchema, OrderOutSchema
 from webapp.catalog import services as catalog
 from webapp.extensions import db
 from webapp.identity.models import Role, User
@@ -57,6 +58,8 @@ def test_post_order_returns_201_with_lines_and_string_money(seller, shop, stock)
     assert (line["qty"], line["unit_price"], line["line_total"]) == (3, "9.99", "29.97")
     assert order["history"][0]["to_status"] == "created"
     assert order["allowed_transitions"] == ["paid", "cancelled"]
+    # Sent as built (not dumped through the schema): the schema that documents it agrees.
+    assert OrderOutSchema().dump(order) == order
 
 
 def test_missing_idempotency_key_is_422(seller, shop, stock):
@@ -126,6 +129,8 @@ def test_get_list_and_transitions(seller, api_client, shop, stock):
     listing = seller.get("/api/v1/orders?status=shipped").get_json()
     assert [o["id"] for o in listing["data"]] == [order["id"]]
     assert listing["pagination"] == {"page": 1, "per_page": 25, "total": 1}
+    assert OrderListSchema().dump(listing) == listing
+    assert OrderOutSchema().dump(detail) == detail
     assert seller.get("/api/v1/orders?status=refunded").status_code == 422
     assert seller.get("/api/v1/orders?from=2020-01-01&to=2020-01-31").get_json()["data"] == []
 

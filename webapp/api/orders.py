@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema
+from webapp.api.schemas import PageQuerySchema, PaginationSchema, serialized
 from webapp.core.money import to_api
 from webapp.sales import services as sales
 from webapp.sales.models import PAYMENT_METHODS, STATUSES, Order
@@ -184,10 +184,9 @@ class Orders(MethodView):
     def get(self, args):
         """Orders, newest first (sellers see the orders they sold)."""
         page = sales.list_orders(current_user, **args)
-        return {
-            "data": [order_json(o, detail=False) for o in page.items],
-            "pagination": page.as_api(),
-        }
+        return serialized(
+            {"data": [order_json(o, detail=False) for o in page.items], "pagination": page.as_api()}
+        )
 
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(OrderInSchema)
@@ -198,7 +197,7 @@ class Orders(MethodView):
         order = sales.checkout(
             current_user, items=items, idempotency_key=headers["idempotency_key"], **body
         )
-        return order_json(order)
+        return serialized(order_json(order), 201)
 
 
 @blp.route("/<int:order_id>")
@@ -206,7 +205,7 @@ class OrderItem(MethodView):
     @blp.response(200, OrderOutSchema)
     def get(self, order_id: int):
         """One order with its lines and status history."""
-        return order_json(sales.get_order(order_id, current_user))
+        return serialized(order_json(sales.get_order(order_id, current_user)))
 
 
 @blp.route("/<int:order_id>/transitions")
@@ -217,4 +216,4 @@ class OrderTransitions(MethodView):
         """Move the order along the workflow (409 invalid_transition otherwise)."""
         sales.get_order(order_id, current_user)  # 404 for other tenants and colleagues
         order = sales.transition(current_user, order_id, body.pop("to"), **body)
-        return order_json(order)
+        return serialized(order_json(order))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema
+from webapp.api.schemas import PageQuerySchema, PaginationSchema, serialized
 from webapp.catalog import queries, services
 from webapp.catalog.serializers import movement_json, product_json
 from webapp.identity.decorators import admin_required
@@ -121,7 +121,9 @@ class Products(MethodView):
             q=args["q"].strip(), page=args["page"], per_page=args["per_page"]
         )
         page = queries.search_products(filters)
-        return {"data": [product_json(p) for p in page.items], "pagination": page.as_api()}
+        return serialized(
+            {"data": [product_json(p) for p in page.items], "pagination": page.as_api()}
+        )
 
     @admin_required
     @blp.arguments(ProductInSchema)
@@ -174,4 +176,6 @@ class Movements(MethodView):
         """The product's stock movements (kardex), newest first."""
         services.get_product(product_id)  # 404 for unknown / other tenant's products
         page = services.movements_page(product_id, args["page"], args["per_page"])
-        return {"data": [movement_json(m) for m in page.items], "pagination": page.as_api()}
+        return serialized(
+            {"data": [movement_json(m) for m in page.items], "pagination": page.as_api()}
+        )
