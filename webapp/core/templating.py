@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from webapp.core.documents import format_cep, format_document, format_phone
 from webapp.core.money import format_brl
+from webapp.core.navigation import install_navigation
 
 
 def local_time(value: datetime) -> datetime:
@@ -39,5 +40,6 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["cep"] = format_cep
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["endpoint_exists"] = endpoint_exists
+    install_navigation(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -35,7 +35,7 @@ def orders():
         filters=filters,
         results=sales.list_order_rows(current_user, **filters.service_args()),
         statuses=ORDER_STATUSES,
-        sellers=identity.list_users() if current_user.is_admin else [],
+        sellers=identity.user_names() if current_user.is_admin else [],
     )
 
 
