@@ -59,7 +59,7 @@ def test_create_product_adjust_stock_and_see_movement_and_badge(app, new_page, m
     screenshot(page, f"catalog-{kind}-02-inline-error")
     page.locator("#sale_price").fill("19,90")
     page.locator("#tax_rate").fill("18")
-    # Let the inline checks (fired on blur) finish: submitting aborts one still in flight.
+    # Let the inline checks (fired on blur) finish before submitting.
     with page.expect_response(re.compile(r"/products/validate")):
         page.locator("#low_stock_threshold").click()
     with page.expect_response(re.compile(r"/products/validate")):
@@ -123,4 +123,39 @@ def test_csv_import_with_a_bad_line_imports_nothing(app, new_page, make_tenant, 
     screenshot(page, f"catalog-{kind}-05-import-errors")
     page.goto("/products")
     expect(page.get_by_text("Nenhum produto cadastrado")).to_be_visible()
+    assert_no_console_errors(page)
+
+
+def test_a_field_checked_while_another_check_is_in_flight_still_shows_its_error(
+    app, new_page, make_tenant
+):
+    # On a slow connection the check of one field is still running when the seller leaves
+    # the next one: that field's check must still run (synced on the form it was dropped).
+    from playwright.sync_api import expect
+
+    admin = make_tenant("Loja Validação")
+    page = new_page("desktop")
+    _sign_in(page, admin)
+    page.goto("/products/new")
+    held = []
+
+    def hold_the_first_check(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/products/validate"), hold_the_first_check)
+    page.locator("#min_price").fill("18,00")
+    page.locator("#max_price").fill("22,00")
+    page.locator("#cost_price").click()
+    page.wait_for_timeout(300)
+    assert len(held) == 1  # the min price check is in flight
+    page.locator("#sale_price").fill("25,00")
+    page.locator("#tax_rate").click()
+    expect(page.locator("#field-sale_price .invalid-feedback")).to_contain_text(
+        "maior que o preço máximo"
+    )
+    held[0].continue_()
+    expect(page.locator("#field-min_price .invalid-feedback")).to_have_text("")
     assert_no_console_errors(page)
