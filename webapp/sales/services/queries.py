@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
@@ -35,7 +35,9 @@ def get_order(order_id: Any, viewer: Any) -> Order:
     """The order with its lines and history; NotFound for a seller's colleague's order too."""
     order = None
     if is_id(order_id):
-        order = db.session.scalar(_visible_to(select(Order).where(Order.id == order_id), viewer))
+        # Lines joined into the order's own query (a handful of rows): one round trip less.
+        query = select(Order).where(Order.id == order_id).options(joinedload(Order.lines))
+        order = db.session.scalars(_visible_to(query, viewer)).unique().first()
     if order is None:
         raise NotFound("Pedido não encontrado.")
     return order
