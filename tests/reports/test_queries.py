@@ -6,14 +6,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from tests.conftest import in_tenant
 from tests.reports.conftest import MARCH
 from tests.reports.factories import D
 from webapp.core.context import system_context
+from webapp.extensions import db
 from webapp.reports import services
 from webapp.reports.periods import resolve_period
 from webapp.reports.queries import Scope
+from webapp.sales.models import OrderLine
 
 MARCH_PERIOD = resolve_period(None, MARCH["from"], MARCH["to"], date(2025, 4, 10))
 
@@ -121,6 +124,20 @@ def test_abc_classes_stock_and_cover(app, dataset):
     assert by_sku["SKU-P2"].days_of_cover == Decimal("0.0") and by_sku["SKU-P2"].rupture_risk
     assert not by_sku["SKU-P4"].rupture_risk and not by_sku["SKU-P4"].excess  # 51.7 days
     assert curve[-1].cumulative_share == 1
+
+
+def test_lines_of_a_deleted_product_keep_their_snapshot_on_the_abc_curve(app, dataset):
+    # Deleting a product sets its lines' product_id to NULL (ON DELETE SET NULL): the curve
+    # still counts them, under the SKU, name and category the lines recorded.
+    lines = OrderLine.__table__
+    with app.app_context(), system_context():
+        db.session.execute(update(lines).where(lines.c.sku == "SKU-P4").values(product_id=None))
+        db.session.commit()
+    with in_tenant(app, dataset.tenant.tenant_id):
+        curve = services.abc_curve(Scope(dataset.tenant.tenant_id), MARCH_PERIOD)
+    got = [(r.sku, r.name, r.category, r.revenue, r.units, r.stock_qty) for r in curve]
+    assert ("SKU-P4", "Produto SKU-P4", "Bebidas", D("30.00"), 3, None) in got
+    assert [r.sku for r in curve] == ["SKU-P1", "SKU-P2", "SKU-P3", "SKU-P4", "SKU-P5"]
 
 
 def test_charts_rows(app, dataset):

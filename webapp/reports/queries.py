@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, cast, func, literal, select, type_coerce
+from sqlalchemy import and_, case, cast, func, null, select, type_coerce, union_all
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.types import Date
 
@@ -337,27 +337,50 @@ class ProductSales:
     stock_qty: int | None
 
 
+def _sales_of_live_products(scope: Scope, start: datetime, end: datetime) -> Select:
+    """Per product id: nearly every line. One integer key lets the database hash-aggregate;
+    the product's own SKU and name are joined later, so only the category snapshot (shown
+    when the product has no category now) is aggregated from the lines."""
+    return (
+        revenue_lines(scope, start, end)
+        .add_columns(
+            lines.c.product_id.label("product_id"),
+            null().label("sku"),
+            null().label("name"),
+            func.max(lines.c.category_name).label("category"),
+            money_sum(lines.c.line_total).label("revenue"),
+            func.sum(lines.c.qty).label("units"),
+        )
+        .where(lines.c.product_id.is_not(None))
+        .group_by(lines.c.product_id)
+    )
+
+
+def _sales_of_deleted_products(scope: Scope, start: datetime, end: datetime) -> Select:
+    """Lines whose product was deleted (product_id NULL), by their SKU snapshot."""
+    return (
+        revenue_lines(scope, start, end)
+        .add_columns(
+            null().label("product_id"),
+            lines.c.sku.label("sku"),
+            func.max(lines.c.product_name).label("name"),
+            func.max(lines.c.category_name).label("category"),
+            money_sum(lines.c.line_total).label("revenue"),
+            func.sum(lines.c.qty).label("units"),
+        )
+        .where(lines.c.product_id.is_(None))
+        .group_by(lines.c.sku)
+    )
+
+
 def product_sales(scope: Scope, start: datetime, end: datetime) -> list[ProductSales]:
     """Revenue and units per product in the period, biggest first (input of the ABC curve).
 
     Lines whose product was deleted (product_id NULL) are grouped by their SKU snapshot.
     """
-    key = case((lines.c.product_id.is_(None), lines.c.sku), else_=literal(None))
-    revenue = money_sum(lines.c.line_total).label("revenue")
-    sold = (
-        revenue_lines(scope, start, end)
-        .add_columns(
-            lines.c.product_id.label("product_id"),
-            key.label("orphan_sku"),
-            func.max(lines.c.sku).label("sku"),
-            func.max(lines.c.product_name).label("name"),
-            func.max(lines.c.category_name).label("category"),
-            revenue,
-            func.sum(lines.c.qty).label("units"),
-        )
-        .group_by(lines.c.product_id, key)
-        .subquery()
-    )
+    sold = union_all(
+        _sales_of_live_products(scope, start, end), _sales_of_deleted_products(scope, start, end)
+    ).subquery()
     query = (
         select(
             sold.c.product_id,
