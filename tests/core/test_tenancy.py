@@ -28,6 +28,20 @@ def test_queries_only_see_the_current_tenant(app, make_tenant, make_user):
         assert db.session.scalars(select(User).where(User.id == b.id)).first() is None
 
 
+def test_one_statement_run_for_each_tenant_in_turn_sees_only_that_tenant(
+    app, make_tenant, make_user
+):
+    # SQLAlchemy compiles a statement once and caches it: the tenant must stay a bound
+    # parameter of each run, never a value baked into the cached SQL.
+    a = make_tenant("Loja A")
+    b = make_tenant("Loja B")
+    make_user(b.tenant_id)
+    names = select(User.tenant_id).order_by(User.id)
+    for admin, users in [(a, 1), (b, 2), (a, 1), (b, 2)]:
+        with in_tenant(app, admin.tenant_id):
+            assert db.session.scalars(names).all() == [admin.tenant_id] * users
+
+
 def test_bulk_update_cannot_reach_another_tenant(app, make_tenant):
     a = make_tenant("Loja A")
     b = make_tenant("Loja B")
