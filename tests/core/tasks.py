@@ -19,3 +19,11 @@ def report_twice(job_id: str) -> None:
     report_progress(job_id, 50, "metade")
     db.session.get(Tenant, 1)  # the job's own work goes on in its transaction
     finish_job(job_id, {"ok": True})
+
+
+def append_mark_slowly(tenant_id: int, mark: str = "!") -> None:
+    """append_mark, then hold the transaction (and its outbox claim) open a moment."""
+    import time
+
+    append_mark(tenant_id, mark)
+    time.sleep(0.3)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from redis import Redis
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import TEST_REDIS_URL, in_tenant, requires_redis
+from tests.conftest import TEST_REDIS_URL, in_tenant, requires_postgres, requires_redis
 from webapp.core import jobs
 from webapp.core.tenancy import Tenant
 from webapp.core.uow import OutboxMessage, unit_of_work
@@ -102,6 +105,25 @@ def test_job_is_queued_once_and_runs_once_even_if_delivered_twice(app, tenant):
     assert tenant_name(app, tenant.tenant_id) == "Loja Teste!"
     [row] = outbox_rows(app)
     assert row.processed_at is not None and row.dispatched_at is not None
+
+
+@requires_postgres
+def test_one_message_run_by_two_workers_at_once_takes_effect_once(app, tenant):
+    with in_tenant(app, tenant.tenant_id), unit_of_work() as uow:
+        message = uow.enqueue("tests.core.tasks.append_mark_slowly", tenant_id=tenant.tenant_id)
+    both_ready = threading.Barrier(2)
+
+    def run(_worker: int) -> bool:
+        with app.app_context():
+            both_ready.wait()
+            return jobs.run_outbox_message(message.id)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ran = list(pool.map(run, range(2)))
+    assert sorted(ran) == [False, True]
+    assert tenant_name(app, tenant.tenant_id) == "Loja Teste!"
+    [row] = outbox_rows(app)
+    assert row.attempts == 1
 
 
 @requires_redis

@@ -142,13 +142,20 @@ def relay_outbox(limit: int = 500) -> int:
 def run_outbox_message(message_id: int, raise_errors: bool = True) -> bool:
     """Run one outbox message's task exactly once. Returns True if it ran now."""
     with system_context():
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.processed_at is not None:
-            db.session.rollback()
-            return False
-        task, payload = message.task, dict(message.payload)
-        tenant_id, actor_id = message.tenant_id, message.actor_id
+        message = db.session.execute(
+            select(
+                OutboxMessage.task,
+                OutboxMessage.payload,
+                OutboxMessage.tenant_id,
+                OutboxMessage.actor_id,
+                OutboxMessage.processed_at,
+            ).where(OutboxMessage.id == message_id)
+        ).one_or_none()
         db.session.rollback()
+    if message is None or message.processed_at is not None:
+        return False
+    task, payload = message.task, dict(message.payload)
+    tenant_id, actor_id = message.tenant_id, message.actor_id
     scope = tenant_context(tenant_id) if tenant_id else system_context()
     try:
         with scope, actor_context(actor_id), unit_of_work(actor_id) as uow:
@@ -167,15 +174,19 @@ def run_outbox_message(message_id: int, raise_errors: bool = True) -> bool:
 
 
 def _claim(session, message_id: int) -> bool:
-    """Lock the row and mark it processed; False if another run already did."""
-    query = select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
-    with system_context():
-        message = session.scalars(query).one()
-        if message.processed_at is not None:
-            return False
-        message.processed_at = utcnow()
-        message.attempts += 1
-    return True
+    """Mark the row processed; False if another run already did.
+
+    One conditional UPDATE: it takes the row lock, and a second run waiting on that lock
+    finds ``processed_at`` set once the first commits, so it claims nothing.
+    """
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.processed_at.is_(None))
+        .values(processed_at=utcnow(), attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.first() is not None
 
 
 def _record_failure(message_id: int, exc: Exception) -> None:
