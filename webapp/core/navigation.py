@@ -58,6 +58,11 @@ def asset_url(filename: str) -> str:
     return fixed_url("static", filename)
 
 
+def endpoint_exists(endpoint: str) -> bool:
+    """Whether this app has the endpoint (a module may be left out of a deployment)."""
+    return endpoint in current_app.view_functions
+
+
 def is_current_section(href: str, path: str) -> bool:
     """The path is the link's path or below it (/orders/5 is in Pedidos)."""
     return path == href or (href != "/" and path.startswith(href.rstrip("/") + "/"))
@@ -65,11 +70,10 @@ def is_current_section(href: str, path: str) -> bool:
 
 def main_menu() -> list[MenuLink]:
     """The menu entries the signed-in user may open, the current section marked active."""
-    views = current_app.view_functions
     is_admin = current_user.is_admin
     links = []
     for entry in MAIN_MENU:
-        if entry.endpoint not in views or (entry.admin_only and not is_admin):
+        if not endpoint_exists(entry.endpoint) or (entry.admin_only and not is_admin):
             continue
         href = fixed_url(entry.endpoint)
         links.append(
@@ -79,4 +83,9 @@ def main_menu() -> list[MenuLink]:
 
 
 def install_navigation(app: Flask) -> None:
-    app.jinja_env.globals.update(main_menu=main_menu, asset_url=asset_url, fixed_url=fixed_url)
+    app.jinja_env.globals.update(
+        main_menu=main_menu,
+        asset_url=asset_url,
+        fixed_url=fixed_url,
+        endpoint_exists=endpoint_exists,
+    )

@@ -28,10 +28,6 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def endpoint_exists(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["brl"] = format_brl
     app.jinja_env.filters["datetime_br"] = format_datetime
@@ -39,7 +35,6 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["cpf_cnpj"] = format_document
     app.jinja_env.filters["cep"] = format_cep
     app.jinja_env.filters["phone"] = format_phone
-    app.jinja_env.globals["endpoint_exists"] = endpoint_exists
     install_navigation(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
