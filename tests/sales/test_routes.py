@@ -283,6 +283,36 @@ def test_receipt_and_customer_orders_tab(app, tenant, seller, seller_client, sho
     assert f"#{order_id}<" in rows
 
 
+def test_order_page_and_receipt_name_the_customer_the_seller_and_who_moved_the_order(
+    app, tenant, seller, seller_client, login_as, shop
+):
+    """The seller's and customer's names come with the order; an admin who cancelled it is
+    named in the timeline although they did not sell it."""
+    from tests.customers.conftest import CPF
+    from webapp.core.documents import format_document
+    from webapp.extensions import db
+    from webapp.identity.models import User
+
+    with in_tenant(app, tenant.tenant_id):
+        db.session.get(User, seller.id).name = "Bruna Vendedora"
+        db.session.get(User, tenant.id).name = "Ana Gerente"
+        db.session.commit()
+    order_id = _checkout(app, tenant, seller, shop)
+    admin = login_as("admin")
+    cancelled = admin.post(
+        f"/orders/{order_id}/transitions", data={"to": "cancelled", "reason": "Desistiu"}
+    )
+    assert cancelled.status_code == 302
+    page = admin.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert "vendedor Bruna Vendedora" in page
+    assert "Maria da Silva" in page and format_document(CPF) in page
+    timeline = page[page.index('data-testid="timeline"') :]
+    assert "Bruna Vendedora" in timeline and "Ana Gerente" in timeline
+    assert "Motivo: Desistiu" in timeline
+    receipt = seller_client.get(f"/orders/{order_id}/receipt").get_data(as_text=True)
+    assert "Bruna Vendedora" in receipt and "Cliente: Maria da Silva" in receipt
+
+
 # --- live stock ------------------------------------------------------------------------------
 
 

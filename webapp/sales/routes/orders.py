@@ -18,7 +18,6 @@ from webapp.sales.forms import (
     OrderFilters,
     clean_note,
 )
-from webapp.sales.routes import people
 from webapp.wallet import queries as wallet_queries
 
 
@@ -60,13 +59,14 @@ def customer_orders(customer_id: int):
     )
 
 
-def _order_page(order, status: int = 200, errors=None, open_action=None):
+def _order_page(order_id: int, status: int = 200, errors=None, open_action=None):
+    order, names = sales.get_order_with_names(order_id, current_user)
     return render(
         "sales/order.html",
         "sales/_order.html",
         status=status,
         order=order,
-        names=people.for_orders([order], with_history=True),
+        names=names,
         allowed=sales.allowed_transitions(order),
         wallet_moves=wallet_queries.order_movements(order.id),
         errors=errors or {},
@@ -77,7 +77,7 @@ def _order_page(order, status: int = 200, errors=None, open_action=None):
 
 @bp.route("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    return _order_page(sales.get_order(order_id, current_user))
+    return _order_page(order_id)
 
 
 @bp.route("/orders/<int:order_id>/transitions", methods=["POST"])
@@ -92,9 +92,8 @@ def order_transition(order_id: int):
             tracking_code=clean_note(request.form.get("tracking_code"), MAX_TRACKING),
         )
     except DomainError as exc:
-        order = sales.get_order(order_id, current_user)
         errors = {**exc.fields, "_": exc.message}
-        return _order_page(order, exc.status, errors=errors, open_action=to)
+        return _order_page(order_id, exc.status, errors=errors, open_action=to)
     flash(f"Pedido #{order_id}: {ORDER_STATUSES.get(to, to).lower()}.", "success")
     url = url_for("sales.order_detail", order_id=order_id)
     return redirect_after_post(url)
@@ -102,5 +101,5 @@ def order_transition(order_id: int):
 
 @bp.route("/orders/<int:order_id>/receipt")
 def receipt(order_id: int):
-    order = sales.get_order(order_id, current_user)
-    return render_template("sales/receipt.html", order=order, names=people.for_orders([order]))
+    order, names = sales.get_order_with_names(order_id, current_user)
+    return render_template("sales/receipt.html", order=order, names=names)

@@ -6,6 +6,7 @@
     transition(actor, order_id, to, *, reason=None, tracking_code=None) -> Order
     allowed_transitions(order) -> list[str]
     get_order(order_id, viewer) -> Order
+    get_order_with_names(order_id, viewer) -> (Order, OrderNames) (the order's pages)
     list_orders(viewer, *, status, seller_id, customer_id, date_from, date_to, page,
                 per_page) -> Page
     list_order_rows(viewer, same filters) -> Page[OrderRow] (the screens' lists)
@@ -16,7 +17,14 @@ workflow (status transitions), queries (reads).
 
 from webapp.sales.services.cart import CheckoutItem
 from webapp.sales.services.checkout import address_text, checkout
-from webapp.sales.services.queries import OrderRow, get_order, list_order_rows, list_orders
+from webapp.sales.services.queries import (
+    OrderNames,
+    OrderRow,
+    get_order,
+    get_order_with_names,
+    list_order_rows,
+    list_orders,
+)
 from webapp.sales.services.quote import Quote, QuoteLine, quote
 from webapp.sales.services.workflow import (
     allowed_transitions,
@@ -27,6 +35,7 @@ from webapp.sales.services.workflow import (
 
 __all__ = [
     "CheckoutItem",
+    "OrderNames",
     "OrderRow",
     "Quote",
     "QuoteLine",
@@ -35,6 +44,7 @@ __all__ = [
     "can_act_on",
     "checkout",
     "get_order",
+    "get_order_with_names",
     "list_order_rows",
     "list_orders",
     "lock_order",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
@@ -31,16 +31,77 @@ def _visible_to(query: Select, viewer: Any) -> Select:
     return query.where(Order.seller_id == getattr(viewer, "id", None))
 
 
+def _order_query(order_id: Any, viewer: Any) -> Select | None:
+    """The order with its lines, as ``viewer`` may see it; None for a malformed id."""
+    if not is_id(order_id):
+        return None
+    # Lines joined into the order's own query (a handful of rows): one round trip less.
+    query = select(Order).where(Order.id == order_id).options(joinedload(Order.lines))
+    return _visible_to(query, viewer)
+
+
+def _first_order_row(query: Select | None):
+    row = db.session.execute(query).unique().first() if query is not None else None
+    if row is None:
+        raise NotFound("Pedido não encontrado.")
+    return row
+
+
 def get_order(order_id: Any, viewer: Any) -> Order:
     """The order with its lines and history; NotFound for a seller's colleague's order too."""
-    order = None
-    if is_id(order_id):
-        # Lines joined into the order's own query (a handful of rows): one round trip less.
-        query = select(Order).where(Order.id == order_id).options(joinedload(Order.lines))
-        order = db.session.scalars(_visible_to(query, viewer)).unique().first()
-    if order is None:
-        raise NotFound("Pedido não encontrado.")
-    return order
+    return _first_order_row(_order_query(order_id, viewer))[0]
+
+
+@dataclass(frozen=True)
+class CustomerName:
+    id: int
+    name: str
+    document: str
+
+
+@dataclass(frozen=True)
+class UserName:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class OrderNames:
+    """Who an order's pages name: its customer, and its seller and history actors, by id."""
+
+    customers: dict[int, CustomerName]
+    users: dict[int, UserName]
+
+
+# Built once: a new alias per call would build its columns and cache key again each time.
+_Seller = aliased(User, name="seller")
+
+
+def get_order_with_names(order_id: Any, viewer: Any) -> tuple[Order, OrderNames]:
+    """:func:`get_order` and the names its pages show.
+
+    The customer's and the seller's names come joined into the order's own query. History
+    actors other than the seller (an admin who cancelled it, say) take one more query.
+    """
+    query = _order_query(order_id, viewer)
+    if query is not None:
+        query = (
+            query.add_columns(Customer.name, Customer.document, _Seller.name)
+            .outerjoin(Customer, Customer.id == Order.customer_id)
+            .outerjoin(_Seller, _Seller.id == Order.seller_id)
+        )
+    order, customer_name, document, seller_name = _first_order_row(query)
+    customers = {}
+    if customer_name is not None:
+        customers[order.customer_id] = CustomerName(order.customer_id, customer_name, document)
+    users = {}
+    if seller_name is not None:
+        users[order.seller_id] = UserName(order.seller_id, seller_name)
+    actors = {change.actor_id for change in order.history if change.actor_id} - users.keys()
+    if actors:
+        rows = db.session.execute(select(User.id, User.name).where(User.id.in_(actors)))
+        users.update((row.id, UserName(row.id, row.name)) for row in rows)
+    return order, OrderNames(customers, users)
 
 
 def _filtered(
