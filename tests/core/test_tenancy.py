@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import StatementError
 
 from tests.conftest import in_tenant
 from webapp.core.tenancy import TenantNotSet
@@ -75,3 +76,30 @@ def test_writing_a_row_for_another_tenant_is_refused(app, make_tenant):
         with pytest.raises(TenantNotSet):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_lazy_load_runs_for_the_tenant_in_context_when_it_executes(app, make_tenant):
+    """Loads deferred past the first query (a lazy collection here) are scoped too: to the
+    tenant in context when they run, never to rows of another, and refused with none."""
+    from tests.customers.conftest import ADDRESS, customer_data
+    from webapp.core.context import tenant_context
+    from webapp.customers import services as customers
+    from webapp.customers.models import Customer
+
+    a = make_tenant("Loja A")
+    b = make_tenant("Loja B")
+    with in_tenant(app, a.tenant_id):
+        created = customers.create_customer(a.id, customer_data())
+        customers.add_address(a.id, created.id, ADDRESS)
+    with in_tenant(app, a.tenant_id):
+        customer = db.session.scalars(select(Customer)).one()
+        assert len(customer.addresses) == 1
+        db.session.expire(customer, ["addresses"])
+        with tenant_context(b.tenant_id):
+            assert customer.addresses == []
+        db.session.expire(customer, ["addresses"])
+        with tenant_context(None), pytest.raises(StatementError) as refused:
+            customer.addresses  # noqa: B018 - the attribute access is the lazy load
+        assert isinstance(refused.value.orig, TenantNotSet)
+        db.session.expire(customer, ["addresses"])
+        assert len(customer.addresses) == 1
