@@ -160,6 +160,15 @@ def test_expired_token_is_refused(app, client, tenant):
     assert_invalid_token(me(client, token))
 
 
+def test_a_token_naming_another_tenant_for_its_user_is_refused(app, client, tenant, make_tenant):
+    other = make_tenant("Outra Loja")
+    with app.app_context():
+        good, _ = issue_access_token(tenant.id, tenant.tenant_id, timedelta(minutes=5))
+        crossed, _ = issue_access_token(tenant.id, other.tenant_id, timedelta(minutes=5))
+    assert me(client, good).status_code == 200
+    assert_invalid_token(me(client, crossed))
+
+
 def test_refresh_token_is_not_an_access_token(client, tenant):
     pair = get_pair(client, tenant)
     assert_invalid_token(me(client, pair["refresh_token"]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Response, g, redirect, request, url_for
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.core.errors import api_error, is_api_request
+from webapp.core.models import utcnow
 from webapp.extensions import db
 from webapp.identity import denylist, services
 from webapp.identity.models import User
@@ -19,6 +20,18 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+# Built once, run with parameters: every API call runs it (see load_session_user).
+_BEARER_USER = (
+    select(User, denylist.denied_in_table(bindparam("jti"), bindparam("now")))
+    .where(
+        User.id == bindparam("user_id"),
+        User.tenant_id == bindparam("tenant_id"),
+        User.active.is_(True),
+    )
+    .execution_options(all_tenants=True)
+)
+
+
 def user_from_bearer_token(token: str) -> User | None:
     """The user of a valid access token, checked on every request.
 
@@ -29,16 +42,12 @@ def user_from_bearer_token(token: str) -> User | None:
     try:
         claims = decode_access_token(token)
         user_id = int(claims["sub"])
-    except (InvalidToken, ValueError):
+        tenant_id = int(claims["tid"])
+    except (InvalidToken, KeyError, TypeError, ValueError):
         return None
     jti = str(claims["jti"])
-    query = (
-        select(User, denylist.denied_in_table(jti))
-        .where(User.id == user_id, User.tenant_id == claims.get("tid"))
-        .where(User.active.is_(True))
-        .execution_options(all_tenants=True)
-    )
-    row = db.session.execute(query).first()
+    params = {"jti": jti, "now": utcnow(), "user_id": user_id, "tenant_id": tenant_id}
+    row = db.session.execute(_BEARER_USER, params).first()
     if row is None:
         return None
     user, denied = row

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -44,10 +45,11 @@ def deny(jti: str, expires_at: datetime) -> None:
             uow.session.add(RevokedAccessToken(jti=jti, expires_at=expires_at))
 
 
-def denied_in_table(jti: str) -> ColumnElement[bool]:
-    """SQL ``EXISTS`` for ``jti`` in the table: the caller folds it into a query it already
-    runs (the bearer user lookup), so the table costs no round trip of its own."""
-    return exists().where(RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow())
+def denied_in_table(jti: Any, now: Any) -> ColumnElement[bool]:
+    """SQL ``EXISTS`` for ``jti`` revoked and not yet expired at ``now`` (values or bound
+    parameters): the caller folds it into a query it already runs (the bearer user lookup),
+    so the table costs no round trip of its own."""
+    return exists().where(RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > now)
 
 
 def denied_in_redis(jti: str) -> bool:

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.core.context import tenant_context
@@ -59,15 +59,23 @@ def end_session(key: str) -> None:
         uow.session.execute(delete(UserSession).where(UserSession.key == key))
 
 
+# Built once, run with parameters: every signed-in page runs it, and building the statement
+# cost more Python time (about 200 us) than running it.
+_LIVE_SESSION_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.key == bindparam("key"),
+        UserSession.expires_at > bindparam("now"),
+        User.active.is_(True),
+    )
+    .execution_options(all_tenants=True)
+)
+
+
 def load_session_user(key: str) -> User | None:
     """The user of a live session key, or None (expired, signed out, deactivated)."""
-    query = (
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.key == key, UserSession.expires_at > utcnow(), User.active.is_(True))
-        .execution_options(all_tenants=True)
-    )
-    user = db.session.scalars(query).first()
+    user = db.session.scalars(_LIVE_SESSION_USER, {"key": key, "now": utcnow()}).first()
     if user is not None:
         user.session_key = key
     return user
