@@ -151,6 +151,41 @@ def test_search_without_query_lists_alphabetically(make_customer, app, tenant):
         assert [c.name for c in services.search("").items] == ["Ana", "Zuleica"]
 
 
+def test_a_name_search_pages_the_first_matches_by_name_whether_early_or_late(
+    make_customer, app, tenant, monkeypatch
+):
+    """The search first reads the alphabet's start (NAME_WINDOW names, here 3) and only
+    then gathers the matches: pages come out the same either way."""
+    from webapp.core.documents import make_cpf
+
+    names = ["Ana Maria", "Bruno Silva", "Carla Silva", "Daniel Souza", "Eva Silva"]
+    names += ["Maria Antonia", "Maria Beatriz", "Paulo Silva"]
+    for n, name in enumerate(names):
+        make_customer(document=make_cpf(200_000_000 + n), name=name, email=f"c{n}@x.com")
+    monkeypatch.setattr(services, "NAME_WINDOW", 3)  # the window ends at Carla Silva
+    gathered = []
+    real_matches_first = services._matches_first
+
+    def matches_first(query):
+        gathered.append(query)
+        return real_matches_first(query)
+
+    monkeypatch.setattr(services, "_matches_first", matches_first)
+
+    def page(q, number, per_page=1, count=True):
+        with in_tenant(app, tenant.tenant_id):
+            found = services.search(q, number, per_page, count=count)
+        return [c.name for c in found.items], found.total, found.has_next
+
+    assert page("silva", 1) == (["Bruno Silva"], 4, True)  # inside the window
+    assert gathered == []
+    assert page("silva", 3) == (["Eva Silva"], 4, True)  # past it
+    assert page("silva", 4) == (["Paulo Silva"], 4, False)
+    assert page("maria", 1, per_page=2, count=False) == (["Ana Maria", "Maria Antonia"], None, True)
+    assert page("maria", 2, per_page=2, count=False) == (["Maria Beatriz"], None, False)
+    assert len(gathered) == 4
+
+
 # --- addresses ----------------------------------------------------------------------------
 
 
