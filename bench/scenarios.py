@@ -21,6 +21,8 @@ from bench.loadgen import RequestSpec
 from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
 
 SAMPLE_SIZE = 200  # distinct URLs/bodies a scenario cycles through
+SAMPLE_SEED = 9
+NAME_SAMPLES, NAME_PAGE = 20, 5  # customer-name samples: random pages of the customer list
 
 Samples = Callable[[BenchClient], list[dict[str, Any]]]
 
@@ -68,6 +70,19 @@ def customer_samples(client: BenchClient) -> list[dict[str, Any]]:
     return [{"document": c["document"]} for c in client.list_all("/api/v1/customers", SAMPLE_SIZE)]
 
 
+def customer_name_samples(client: BenchClient) -> list[dict[str, Any]]:
+    """First names as a seller types them in the checkout's customer box, from customers at
+    random places of the whole list (the API lists by name: its first page is all A's), so
+    common first names come up as often as the table holds them."""
+    pages = max(1, client.total("/api/v1/customers") // NAME_PAGE)
+    picked = random.Random(SAMPLE_SEED).sample(range(1, pages + 1), min(pages, NAME_SAMPLES))
+    names: set[str] = set()
+    for page in sorted(picked):
+        body = client.get_json(f"/api/v1/customers?page={page}&per_page={NAME_PAGE}")
+        names.update(customer["name"].split()[0] for customer in body["data"])
+    return [{"query": urlencode({"q": name})} for name in sorted(names)]
+
+
 def product_search_samples(client: BenchClient) -> list[dict[str, Any]]:
     words = {p["name"].split()[0] for p in client.list_all("/api/v1/products", SAMPLE_SIZE)}
     return [{"query": urlencode({"q": word})} for word in sorted(words)]
@@ -99,7 +114,7 @@ def checkout_samples(client: BenchClient) -> list[dict[str, Any]]:
     """
     if id(client) in _checkout_cache:
         return _checkout_cache[id(client)]
-    rng = random.Random(9)
+    rng = random.Random(SAMPLE_SEED)
     products = [
         p for p in client.list_all("/api/v1/products", 1000) if p["stock_qty"] > 0 and p["active"]
     ]
@@ -169,6 +184,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("home page", "page", path="/", auth="session", measure_max=True, at_half_max=True),
     Scenario("customer lookup by CPF", "lookup", auth="token",
              path="/api/v1/customers/by-document/{document}", samples=customer_samples),
+    Scenario("customer search by name", "lookup", path="/checkout/customers?{query}",
+             auth="session", samples=customer_name_samples, rate=10),
     Scenario("product search", "page", path="/api/v1/products?{query}", auth="token",
              samples=product_search_samples, measure_max=True, at_half_max=True),
     Scenario("checkout", "checkout", path="/api/v1/orders", method="POST", auth="token",
