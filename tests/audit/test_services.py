@@ -37,6 +37,7 @@ def test_history_for_includes_rows_filed_under_the_record(app, tenant, make_tena
     file_entry(app, tenant.tenant_id, table_name="customers", record_id="8", after={"name": "Bia"})
     other = make_tenant("Outra")
     file_entry(app, other.tenant_id, table_name="customers", record_id="7", after={"name": "X"})
+    file_entry(app, other.tenant_id, table_name="products", record_id="1", after={"name": "Y"})
 
     with in_tenant(app, tenant.tenant_id):
         history = services.history_for("customers", 7)

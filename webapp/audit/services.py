@@ -32,6 +32,7 @@ from webapp.core.audit import AuditEntry
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.errors import ErrorLog
 from webapp.core.pagination import Page, clamp, paginate
+from webapp.core.tenancy import require_tenant_id
 from webapp.extensions import db
 from webapp.identity.models import User
 
@@ -125,8 +126,25 @@ def search_history(
 
 
 def audited_tables() -> list[str]:
-    """Table names that have at least one audit entry in this tenant (the entity filter)."""
-    query = select(AuditEntry.table_name).distinct().order_by(AuditEntry.table_name)
+    """Table names that have at least one audit entry in this tenant (the entity filter).
+
+    A DISTINCT would read every entry of the tenant (0.3 s at 3,000,000 entries, on every
+    view of the page). This hops from one name to the next along ix_audit_entries_record,
+    one index probe per table: the "loose index scan" PostgreSQL does not do by itself.
+    """
+    entries, tenant_id = AuditEntry.__table__, require_tenant_id()
+
+    def first_name(after=None) -> Select:
+        query = select(entries.c.table_name).where(entries.c.tenant_id == tenant_id)
+        if after is not None:
+            query = query.where(entries.c.table_name > after)
+        return query.order_by(entries.c.table_name).limit(1)
+
+    first = first_name().subquery()
+    names = select(first.c.table_name).cte("names", recursive=True)
+    following = first_name(after=names.c.table_name).scalar_subquery()
+    names = names.union_all(select(following).where(names.c.table_name.is_not(None)))
+    query = select(names.c.table_name).where(names.c.table_name.is_not(None))
     return list(db.session.scalars(query))
 
 
