@@ -46,7 +46,14 @@ COMMON_FIELDS: dict[str, str] = {
 }
 
 FIELDS: dict[str, dict[str, str]] = {
-    "users": {"name": "Nome", "email": "E-mail", "role": "Perfil", "active": "Ativo"},
+    "users": {
+        "name": "Nome",
+        "email": "E-mail",
+        "role": "Perfil",
+        "active": "Ativo",
+        "last_login_at": "Último acesso",
+        "credentials_changed_at": "Senha alterada em",
+    },
 }
 
 VALUES: dict[str, dict[str, dict[str, str]]] = {

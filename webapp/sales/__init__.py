@@ -32,6 +32,7 @@ register_labels(
         "shipped_at": "Enviado em",
         "delivered_at": "Entregue em",
         "cancelled_at": "Cancelado em",
+        "cost_total": "Custo total",
         "version": "Versão",
     },
     values={
