@@ -78,5 +78,9 @@ def paginate(
         rows = [wrap(*row) for row in session.execute(paged)]
     if not count:
         return Page(rows[:per_page], page, per_page, None, more=len(rows) > per_page)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page(items=rows, page=page, per_page=per_page, total=total)
+    return Page(items=rows, page=page, per_page=per_page, total=count_rows(session, query))
+
+
+def count_rows(session: Session, query: Select) -> int:
+    """How many rows ``query`` returns (its ORDER BY dropped: it changes no count)."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

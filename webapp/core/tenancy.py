@@ -58,10 +58,6 @@ def _touches_scoped_model(statement) -> bool:
     )
 
 
-def _tenant_of_execution() -> int:
-    return require_tenant_id()
-
-
 # One criteria option for every tenant and statement. Its bound parameter reads the tenant
 # from the context each time a statement executes, so cached statements stay correct for
 # every tenant. The usual recipe, a lambda closing over the tenant id, made SQLAlchemy build
@@ -69,7 +65,7 @@ def _tenant_of_execution() -> int:
 # fifth of a simple query's Python time).
 # Lazy loads and refreshes carry the option too: they run for the tenant in context when
 # they execute, and raise TenantNotSet when there is none.
-_TENANT_ID = bindparam("scoped_tenant_id", callable_=_tenant_of_execution)
+_TENANT_ID = bindparam("scoped_tenant_id", callable_=require_tenant_id)
 _TENANT_CRITERIA = with_loader_criteria(
     TenantScoped, lambda cls: cls.tenant_id == _TENANT_ID, include_aliases=True
 )

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from webapp.core import documents
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
-from webapp.core.pagination import Page, paginate
+from webapp.core.pagination import Page, count_rows, paginate
 from webapp.core.uow import unit_of_work
 from webapp.customers.models import Address, Customer
 from webapp.customers.validation import clean_address, clean_customer
@@ -133,7 +133,7 @@ def search(q: str | None, page: int = 1, per_page: int = 25, count: bool = True)
         return paginate(db.session, query, page, per_page, count=count)
     query = query.where(condition)
     found = _first_matches_by_name(query, page, per_page)
-    total = _count(query) if count else None
+    total = count_rows(db.session, query) if count else None
     return Page(found.items, page, per_page, total, more=found.more)
 
 
@@ -158,10 +158,6 @@ def _matches_first(query):
     matches = query.order_by(None).cte("matches").prefix_with("MATERIALIZED")
     found = aliased(Customer, matches)
     return select(found).order_by(found.name, found.id)
-
-
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 # --- Customers --------------------------------------------------------------------------
