@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.conftest import in_tenant
 from webapp.core.context import tenant_context
 from webapp.core.models import utcnow
+from webapp.core.money import ZERO
 from webapp.demo import DEMO_SELLER, seed_demo
 from webapp.extensions import db
 from webapp.identity import services as identity
@@ -18,6 +19,7 @@ from webapp.sales import services as sales
 from webapp.sales.demo import _Plan
 from webapp.sales.models import STATUSES, Order, OrderLine, OrderStatusChange
 from webapp.wallet.checks import check_ledger
+from webapp.wallet.models import LedgerEntry, LedgerTransaction, TransactionKind, Wallet
 
 
 def test_seeded_orders_are_coherent_and_spread_over_a_year(app):
@@ -46,6 +48,49 @@ def test_seeded_orders_are_coherent_and_spread_over_a_year(app):
                 assert order.paid_at <= order.shipped_at <= order.delivered_at <= now
             if order.status == "cancelled":
                 assert order.cancelled_at and order.history[-1].reason
+        assert check_ledger(db.engine).ok
+
+
+def test_seeded_wallet_history_is_dated_when_it_happened(app):
+    # The cashback of a year of orders was all posted "now": the dashboard's last 30 days
+    # showed a cashback of 37% of their revenue and every statement line was dated today.
+    with app.app_context():
+        tenant_id = seed_demo(echo=lambda _: None, customers=15, products=30, orders=250)
+        db.session.remove()
+    with in_tenant(app, tenant_id):
+        paid = {
+            o.id: o for o in db.session.scalars(select(Order).where(Order.paid_at.is_not(None)))
+        }
+        posted = defaultdict(dict)
+        for txn in db.session.scalars(
+            select(LedgerTransaction).where(LedgerTransaction.order_id.is_not(None))
+        ):
+            posted[txn.kind][txn.order_id] = txn
+        credits = posted[TransactionKind.CASHBACK_CREDIT]
+        assert len(credits) > 100
+        for order_id, credit in credits.items():
+            order = paid[order_id]
+            assert order.paid_at < credit.created_at <= order.paid_at + timedelta(minutes=1)
+            assert order.cancelled_at is None or credit.created_at < order.cancelled_at
+        cancelled = [order for order in paid.values() if order.cancelled_at is not None]
+        assert cancelled
+        for order in cancelled:  # the estorno of a paid order, at its cancellation
+            refund = posted[TransactionKind.REFUND][order.id]
+            assert (refund.amount, refund.created_at) == (order.total, order.cancelled_at)
+            if order.id in credits:
+                reversal = posted[TransactionKind.CASHBACK_REVERSAL][order.id]
+                assert reversal.amount == credits[order.id].amount
+                assert reversal.created_at == order.cancelled_at
+        # Every statement's running balance follows the entries' dates.
+        entries = (
+            select(LedgerEntry.account_id, LedgerEntry.amount, LedgerEntry.balance_after)
+            .join(Wallet, Wallet.account_id == LedgerEntry.account_id)
+            .order_by(LedgerEntry.account_id, LedgerEntry.created_at, LedgerEntry.id)
+        )
+        running: dict[int, object] = defaultdict(lambda: ZERO)
+        for account_id, amount, balance_after in db.session.execute(entries):
+            running[account_id] += amount
+            assert running[account_id] == balance_after
         assert check_ledger(db.engine).ok
 
 

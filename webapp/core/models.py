@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -24,8 +27,27 @@ NAMING_CONVENTION = {
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+# Set only while a demo seed re-enacts past history (see ``clock_at``).
+_replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _replayed_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Stamp whatever is written inside at ``moment``.
+
+    For seeds that replay past events through the real use cases (the demo's wallet history),
+    so ledger rows and their audit entries carry the time the event happened, not the time
+    the seed ran. Application code never sets it.
+    """
+    token = _replayed_now.set(moment)
+    try:
+        yield
+    finally:
+        _replayed_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -7,15 +7,17 @@ few minutes on PostgreSQL. What this history deliberately skips, and why:
 * stock: seeded history bypasses the kardex and products' stock_qty (it is past history;
   the catalog seed already set plausible current stock). Live sales always move stock.
 * audit: bulk inserts skip the per-row ORM audit, like the other demo seeds.
-* wallet: cashback is posted through the real ledger (wallet.services.credit_cashback) for
-  small demos (up to ``CASHBACK_POSTING_LIMIT`` orders) so wallets look alive; for huge
-  demos it is skipped to keep the seed fast (every posting is its own locked unit of work).
+* wallet: for small demos (up to ``WALLET_REPLAY_LIMIT`` orders) the cashback and estornos
+  of the history are replayed through the real ledger services, dated when they happened,
+  so wallets, statements and the dashboard's cashback agree with the orders; for huge demos
+  they are skipped to keep the seed fast (every posting is its own locked unit of work).
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +27,7 @@ from sqlalchemy import func, insert, select, text
 
 from webapp.catalog.models import Category, Product
 from webapp.core.bulk import vacuum_analyze
-from webapp.core.models import utcnow
+from webapp.core.models import clock_at, utcnow
 from webapp.core.money import ZERO, quantize
 from webapp.customers.models import Address
 from webapp.extensions import db
@@ -43,7 +45,8 @@ from webapp.sales.models import (
 from webapp.sales.services.cart import line_amounts
 
 BATCH = 5_000
-CASHBACK_POSTING_LIMIT = 2_000
+WALLET_REPLAY_LIMIT = 2_000
+CASHBACK_JOB_DELAY = timedelta(seconds=20)  # how long after a payment its cashback job ran
 DAYS = 365
 # Final status of an order old enough to have finished its path (recent ones may lag).
 STATUS_WEIGHTS = {DELIVERED: 62, SHIPPED: 8, PAID: 10, CREATED: 6, CANCELLED: 14}
@@ -97,10 +100,10 @@ def seed_orders(tenant_id: int, wanted: int, echo: Callable[[str], None] = print
             echo(f"  pedidos: {done:,} de {missing:,}".replace(",", "."))
     vacuum_analyze("orders", "order_lines", "order_status_changes")
     echo(f"Pedidos de demonstração: {missing} novos, {lines} itens (histórico de 12 meses).")
-    if missing <= CASHBACK_POSTING_LIMIT:
-        _post_cashback(range(first_id, first_id + missing), echo)
+    if missing <= WALLET_REPLAY_LIMIT:
+        _replay_wallet_history(range(first_id, first_id + missing), echo)
     else:
-        echo("Cashback do histórico não lançado na carteira (demo grande: seria lento).")
+        echo("Carteiras: histórico de cashback e estornos não lançado (demo grande: seria lento).")
     return missing
 
 
@@ -297,16 +300,65 @@ def _sync_sequence() -> None:
     )
 
 
-def _post_cashback(ids: range, echo: Callable[[str], None]) -> None:
-    """Real ledger postings for the seeded orders that were paid and not cancelled."""
-    from webapp.wallet.tasks import credit_order_cashback
+def _replay_wallet_history(ids: range, echo: Callable[[str], None]) -> None:
+    """The wallet side of the seeded orders, posted through the ledger services in the order
+    it happened and stamped when it happened (``clock_at``), so statements, running balances
+    and the dashboard's cashback agree with the orders' dates."""
+    from webapp.wallet import services as wallet
+    from webapp.wallet.tasks import order_cashback
 
-    paid = db.session.scalars(
-        select(Order.id).where(
-            Order.id.in_(list(ids)), Order.paid_at.is_not(None), Order.status != CANCELLED
-        )
+    paid = db.session.execute(
+        select(
+            Order.id,
+            Order.customer_id,
+            Order.seller_id,
+            Order.total,
+            Order.amount_due,
+            Order.paid_at,
+            Order.cancelled_at,
+        ).where(Order.id.in_(list(ids)), Order.paid_at.is_not(None))
     ).all()
-    for order_id in paid:
-        credit_order_cashback(order_id)
+    lines = _cashback_lines([order.id for order in paid])
+    users = {user.id: user for user in db.session.scalars(select(User))}
+
+    def credit(order) -> None:  # what wallet.tasks.credit_order_cashback posts
+        amount = order_cashback(lines[order.id], order.amount_due)
+        wallet.credit_cashback(order.id, order.customer_id, amount)
+
+    def estorno(order) -> None:  # what cancelling a paid order posts (sales workflow)
+        actor = users.get(order.seller_id)  # seeded sellers cancel their own sales
+        if order.total > ZERO:
+            wallet.refund(order.id, order.customer_id, order.total, actor=actor)
+        wallet.reverse_cashback(order.id, order.customer_id, actor=actor)
+
+    now = utcnow()
+    for at, cancelled, order in _wallet_events(paid):
+        with clock_at(min(at, now)):
+            (estorno if cancelled else credit)(order)
     db.session.commit()
-    echo(f"Cashback lançado na carteira de {len(paid)} pedidos pagos.")
+    echo(f"Carteiras: cashback e estornos de {len(paid)} pedidos pagos lançados no razão.")
+
+
+def _cashback_lines(order_ids: list[int]) -> dict[int, list[tuple[int | None, Decimal]]]:
+    """(category_id, line_total) of each order's lines: what its cashback is computed from."""
+    lines: dict[int, list[tuple[int | None, Decimal]]] = defaultdict(list)
+    query = select(OrderLine.order_id, OrderLine.category_id, OrderLine.line_total).where(
+        OrderLine.order_id.in_(order_ids)
+    )
+    for order_id, category_id, line_total in db.session.execute(query):
+        lines[order_id].append((category_id, line_total))
+    return lines
+
+
+def _wallet_events(paid) -> list[tuple[datetime, bool, object]]:
+    """(when, is_estorno, order) in time order: each cashback job shortly after its payment,
+    unless the order was cancelled first (the job then does nothing), and each cancellation
+    of a paid order. Time order keeps every statement's running balance in date order."""
+    events = []
+    for order in paid:
+        credited_at = order.paid_at + CASHBACK_JOB_DELAY
+        if order.cancelled_at is None or credited_at < order.cancelled_at:
+            events.append((credited_at, False, order))
+        if order.cancelled_at is not None:
+            events.append((order.cancelled_at, True, order))
+    return sorted(events, key=lambda event: (event[0], event[2].id))
