@@ -35,6 +35,8 @@ def test_seeded_orders_are_coherent_and_spread_over_a_year(app):
         assert max(o.created_at for o in orders) - min(o.created_at for o in orders) > timedelta(
             days=200
         )
+        by_number = [o.created_at for o in sorted(orders, key=lambda o: o.id)]
+        assert by_number == sorted(by_number)  # order numbers follow time
         for order in orders:
             assert 1 <= len(order.lines) <= 5
             assert order.total == order.subtotal == sum(line.line_total for line in order.lines)

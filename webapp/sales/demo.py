@@ -88,7 +88,7 @@ def seed_orders(tenant_id: int, wanted: int, echo: Callable[[str], None] = print
         return 0
     rng = random.Random(20_240_601 + existing)
     first_id = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
-    plan = _Plan(tenant_id, rng, products, addresses, sellers, utcnow())
+    plan = _Plan(tenant_id, rng, products, addresses, sellers, utcnow(), missing)
     lines = 0
     for start in range(0, missing, BATCH):
         ids = range(first_id + start, first_id + min(start + BATCH, missing))
@@ -149,9 +149,13 @@ def _weighted(rng: random.Random, weights: dict) -> object:
 class _Plan:
     """Generates coherent orders (totals = sum of lines, timestamps in workflow order)."""
 
-    def __init__(self, tenant_id, rng, products, addresses, sellers, now: datetime) -> None:
+    def __init__(
+        self, tenant_id, rng, products, addresses, sellers, now: datetime, orders: int = 0
+    ) -> None:
         self.tenant_id, self.rng, self.now = tenant_id, rng, now
         self.products, self.addresses, self.sellers = products, addresses, sellers
+        # Drawn up front and sorted, so order numbers follow time as they do in a real shop.
+        self._creation_times = iter(sorted(self._created_at() for _ in range(orders)))
 
     def write_batch(self, ids: range) -> int:
         orders, lines, changes = [], [], []
@@ -172,7 +176,7 @@ class _Plan:
         rng = self.rng
         customer_id, address_id, address = rng.choice(self.addresses)
         seller_id = rng.choice(self.sellers)
-        created = self._created_at()
+        created = next(self._creation_times)
         lines = [self._line(order_id) for _ in range(_weighted(rng, LINE_COUNT_WEIGHTS))]
         total = sum((line["line_total"] for line in lines), ZERO)
         steps = self._steps(created)
