@@ -156,6 +156,8 @@ def _tenant_one(app, tenant, s1, s2) -> dict:
             "p1": p1,
             "p5": p5,
             "o1": o1,
+            "o2": o2,
+            "o3": o3,
             "o4": o4,
             "o5": o5,
         }

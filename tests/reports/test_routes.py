@@ -60,6 +60,18 @@ def test_rankings_page_links_to_customer(login_as, dataset):
     assert "Zeca Intruso" not in page
 
 
+def test_rankings_seller_opens_their_orders_of_the_period(login_as, dataset):
+    # The link passed seller_id=, which the order list ignores: it showed every order.
+    client = login_as("admin")
+    page = client.get(f"/reports/rankings?{MARCH_QS}").get_data(as_text=True)
+    link = re.search(rf'data-seller-id="{dataset.s1.id}">.*?href="([^"]+)"', page, re.S)
+    orders = client.get(html.unescape(link.group(1))).get_data(as_text=True)
+    listed = {int(order_id) for order_id in re.findall(r'data-order-id="(\d+)"', orders)}
+    assert {dataset.ids["o1"], dataset.ids["o3"]} <= listed  # S1's March orders
+    assert dataset.ids["o2"] not in listed  # S2's
+    assert dataset.ids["o5"] not in listed  # S1's, created in February
+
+
 def test_seller_sees_only_own_figures(login_as, dataset):
     client = login_as("seller", account=dataset.s1)
     dashboard = client.get(f"/reports?{MARCH_QS}").get_data(as_text=True)
