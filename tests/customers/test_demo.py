@@ -1,10 +1,13 @@
 """Demo customers: valid CPFs, realistic fields, addresses, re-runnable."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from stdnum.br import cpf
 
 from tests.conftest import in_tenant
 from webapp.core import documents
+from webapp.core.models import utcnow
 from webapp.customers.demo import seed_customers
 from webapp.customers.models import Address, Customer
 from webapp.extensions import db
@@ -18,6 +21,11 @@ def test_seed_customers_is_valid_and_rerunnable(app, tenant):
         assert all(cpf.is_valid(c.document) for c in customers)
         assert all(documents.parse_phone(c.phone) == c.phone for c in customers)
         assert all("@" in c.email and " " in c.name for c in customers)
+        # Signed up in id order before the demo's year of orders ("cliente desde" was today).
+        joined = [c.created_at for c in sorted(customers, key=lambda c: c.id)]
+        assert joined == sorted(joined)
+        assert utcnow() - timedelta(days=366 + 731) < joined[0]
+        assert joined[-1] < utcnow() - timedelta(days=366)
         shipping_defaults = db.session.scalar(
             select(func.count())
             .select_from(Address)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from faker import Faker
 from sqlalchemy import Table, func, insert, select, text
@@ -26,6 +26,10 @@ from webapp.extensions import db
 
 BATCH = 5_000
 STRIDE = 7_919  # prime, coprime with 10**9: i -> base visits every 9-digit base once
+# Customers signed up, in id order, over the two years before the demo's year of orders
+# (sales.demo), so no order comes before its customer's "cliente desde".
+SIGNUP_SPAN = timedelta(days=730)
+ORDER_HISTORY = timedelta(days=366)
 # Real cities with their UF, a DDD and the first digits of their CEPs.
 CITIES = [
     ("São Paulo", "SP", "11", "01"), ("Campinas", "SP", "19", "13"), ("Santos", "SP", "13", "11"),
@@ -63,7 +67,11 @@ def ascii_slug(text: str) -> str:
     return "".join(c for c in plain.lower() if c.isalnum())
 
 
-def _customer_row(i: int, tenant_id: int, pools: Pools, rng: random.Random, now) -> dict:
+def _signed_up_at(i: int, count: int, now: datetime) -> datetime:
+    return now - ORDER_HISTORY - SIGNUP_SPAN * (1 - i / count)
+
+
+def _customer_row(i: int, tenant_id: int, pools: Pools, rng: random.Random, joined) -> dict:
     first, last1, last2 = rng.choice(pools.first), rng.choice(pools.last), rng.choice(pools.last)
     city = rng.choice(CITIES)
     return {
@@ -76,13 +84,13 @@ def _customer_row(i: int, tenant_id: int, pools: Pools, rng: random.Random, now)
         "birth_date": date(1950, 1, 1) + timedelta(days=rng.randrange(20_000)),
         "active": rng.random() > 0.03,
         "marketing_consent": rng.random() < 0.6,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": joined,
+        "updated_at": joined,
         "_city": city,
     }
 
 
-def _address_row(customer_id, tenant_id, kind, city, pools, rng, now) -> dict:
+def _address_row(customer_id, tenant_id, kind, city, pools, rng, joined) -> dict:
     name, uf, _ddd, cep_prefix = city
     return {
         "tenant_id": tenant_id,
@@ -96,8 +104,8 @@ def _address_row(customer_id, tenant_id, kind, city, pools, rng, now) -> dict:
         "state": uf,
         "zip": f"{cep_prefix}{rng.randrange(10**6):06d}",
         "is_default": True,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": joined,
+        "updated_at": joined,
     }
 
 
@@ -110,7 +118,7 @@ def seed_customers(tenant_id: int, count: int, echo: Callable[[str], None] = pri
     pools, rng, added = Pools(seed=tenant_id), random.Random(tenant_id * 31 + existing), 0
     for start in range(existing, existing + missing, BATCH):
         stop = min(start + BATCH, existing + missing)
-        added += _insert_batch(tenant_id, range(start, stop), pools, rng, existing > 0)
+        added += _insert_batch(tenant_id, range(start, stop), count, pools, rng, existing > 0)
         if added and (added % 100_000 < BATCH or stop == existing + missing):
             echo(f"  clientes: {existing + added:,} de {count:,}".replace(",", "."))
     if added:
@@ -119,10 +127,10 @@ def seed_customers(tenant_id: int, count: int, echo: Callable[[str], None] = pri
 
 
 def _insert_batch(
-    tenant_id: int, indexes: range, pools: Pools, rng: random.Random, check_taken: bool
+    tenant_id: int, indexes: range, count: int, pools: Pools, rng: random.Random, check_taken: bool
 ) -> int:
     now = utcnow()
-    rows = [_customer_row(i, tenant_id, pools, rng, now) for i in indexes]
+    rows = [_customer_row(i, tenant_id, pools, rng, _signed_up_at(i, count, now)) for i in indexes]
     rows = [r for r in rows if len(set(r["document"])) > 1]
     if check_taken:  # generated documents are distinct; only earlier rows can collide
         rows = _drop_taken(tenant_id, rows)
@@ -131,10 +139,13 @@ def _insert_batch(
     cities = [r.pop("_city") for r in rows]
     ids = _insert(Customer.__table__, rows, want_ids=True)
     addresses = []
-    for customer_id, city in zip(ids, cities, strict=True):
-        addresses.append(_address_row(customer_id, tenant_id, "shipping", city, pools, rng, now))
+    for customer_id, city, row in zip(ids, cities, rows, strict=True):
+        joined = row["created_at"]
+        addresses.append(_address_row(customer_id, tenant_id, "shipping", city, pools, rng, joined))
         if rng.random() < 0.3:
-            addresses.append(_address_row(customer_id, tenant_id, "billing", city, pools, rng, now))
+            addresses.append(
+                _address_row(customer_id, tenant_id, "billing", city, pools, rng, joined)
+            )
     _insert(Address.__table__, addresses)
     db.session.commit()
     return len(rows)
