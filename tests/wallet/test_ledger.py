@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tests.conftest import in_tenant, requires_postgres
 from tests.customers.conftest import customer_data
 from tests.wallet.conftest import assert_ledger_ok, fund, ledger_counts
+from webapp.core.audit import AuditEntry
 from webapp.core.domain import NotFound
 from webapp.core.uow import unit_of_work
 from webapp.customers import services as customer_services
@@ -84,6 +85,9 @@ def test_same_key_twice_posts_once(ctx):
     assert again.id == first.id
     assert ledger_counts() == (1, 2)
     assert wallet.balance(1) == Decimal("30.00")
+    # The replay's refused insert (PostgreSQL tries it first) leaves no audit entry either.
+    audited = select(func.count()).where(AuditEntry.table_name == "ledger_transactions")
+    assert db.session.scalar(audited) == 1
 
 
 def test_same_key_with_another_payload_is_a_conflict(ctx):

@@ -4,7 +4,8 @@
 
 1. the legs must sum to zero, each on a distinct account, none zero;
 2. the transaction row is inserted first, so its unique (tenant_id, idempotency_key) index
-   makes a concurrent duplicate wait for the first and then find it (no double posting);
+   makes a replay, or a concurrent duplicate waiting for the first, find the transaction
+   already posted (no double posting);
 3. balances change by single conditional UPDATEs taken in account-id order (no deadlock
    between two postings): ``UPDATE wallets SET balance = balance + :delta, version =
    version + 1 WHERE account_id = :a AND tenant_id = :t AND balance + :delta >= 0 RETURNING
@@ -77,14 +78,22 @@ def _same_or_conflict(
     return existing
 
 
-def _insert_transaction(session: Session, txn: LedgerTransaction) -> bool:
-    """Insert ``txn``; False when another transaction committed the same key first."""
+def _insert_or_find(session: Session, txn: LedgerTransaction) -> LedgerTransaction | None:
+    """Insert ``txn``, or return the transaction already posted under its key (inserting
+    nothing)."""
+    key = txn.idempotency_key
     if session.get_bind().dialect.name != "postgresql":
         # SQLite serialises writers, and pysqlite's SAVEPOINT can commit the outer
-        # transaction; the unique index still refuses a duplicate there (the use case fails).
+        # transaction: look first; the unique index still refuses a duplicate (the use case
+        # then fails).
+        if (existing := _existing(session, key)) is not None:
+            return existing
         session.add(txn)
         session.flush()
-        return True
+        return None
+    # PostgreSQL: insert first, with no lookup before it (a new key is the common case). A
+    # key already used, by a replay or by a concurrent duplicate that committed first, fails
+    # only the savepoint; the posted transaction is then read.
     try:
         with session.begin_nested():
             session.add(txn)
@@ -92,8 +101,8 @@ def _insert_transaction(session: Session, txn: LedgerTransaction) -> bool:
     except exc.IntegrityError as error:
         if "idempotency_key" not in str(error.orig):
             raise
-        return False
-    return True
+        return _existing(session, key)
+    return None
 
 
 def _plus(column, amount: Decimal):
@@ -153,9 +162,6 @@ def post_transaction(
     ordered = _legs(legs)
     if not idempotency_key or len(idempotency_key) > 120:
         raise ValueError("idempotency key must have 1 to 120 characters")
-    if (existing := _existing(session, idempotency_key)) is not None:
-        return _same_or_conflict(existing, kind, ordered)
-
     txn = LedgerTransaction(
         kind=TransactionKind(kind),
         description=description[:500],
@@ -165,21 +171,22 @@ def post_transaction(
         actor_id=getattr(actor, "id", actor) or uow.actor_id,
         idempotency_key=idempotency_key,
     )
-    if not _insert_transaction(session, txn):
-        return _same_or_conflict(_existing(session, idempotency_key), kind, ordered)
+    if (existing := _insert_or_find(session, txn)) is not None:
+        return _same_or_conflict(existing, kind, ordered)
 
+    balances_after = []
     for leg in ordered:
         if leg.account.kind == AccountKind.CUSTOMER_WALLET:
             _move_wallet(session, tenant_id, leg)
-        balance_after = _move_account(session, tenant_id, leg)
-        session.add(
-            LedgerEntry(
-                transaction=txn,
-                account_id=leg.account.id,
-                amount=leg.amount,
-                balance_after=balance_after,
-            )
+        balances_after.append(_move_account(session, tenant_id, leg))
+    # Added only after every balance moved: one multi-row INSERT for all the entries (adding
+    # each beside its UPDATE made the next UPDATE autoflush it, an INSERT per entry).
+    session.add_all(
+        LedgerEntry(
+            transaction=txn, account_id=leg.account.id, amount=leg.amount, balance_after=balance
         )
+        for leg, balance in zip(ordered, balances_after, strict=True)
+    )
     session.flush()
     _expire_balances(session, ordered)
     return txn
