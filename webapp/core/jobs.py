@@ -142,25 +142,16 @@ def relay_outbox(limit: int = 500) -> int:
 def run_outbox_message(message_id: int, raise_errors: bool = True) -> bool:
     """Run one outbox message's task exactly once. Returns True if it ran now."""
     with system_context():
-        message = db.session.execute(
-            select(
-                OutboxMessage.task,
-                OutboxMessage.payload,
-                OutboxMessage.tenant_id,
-                OutboxMessage.actor_id,
-                OutboxMessage.processed_at,
-            ).where(OutboxMessage.id == message_id)
-        ).one_or_none()
+        message = _claim(db.session, message_id)
+    if message is None:
         db.session.rollback()
-    if message is None or message.processed_at is not None:
         return False
     task, payload = message.task, dict(message.payload)
     tenant_id, actor_id = message.tenant_id, message.actor_id
     scope = tenant_context(tenant_id) if tenant_id else system_context()
     try:
-        with scope, actor_context(actor_id), unit_of_work(actor_id) as uow:
-            if not _claim(uow.session, message_id):
-                return False
+        # The claim above opened this transaction: the task's unit of work commits both.
+        with scope, actor_context(actor_id), unit_of_work(actor_id):
             import_string(task)(**payload)
         return True
     except Exception as exc:
@@ -173,20 +164,26 @@ def run_outbox_message(message_id: int, raise_errors: bool = True) -> bool:
         return False
 
 
-def _claim(session, message_id: int) -> bool:
-    """Mark the row processed; False if another run already did.
+def _claim(session, message_id: int):
+    """Mark the row processed and return what it asks for; None if another run already did.
 
-    One conditional UPDATE: it takes the row lock, and a second run waiting on that lock
-    finds ``processed_at`` set once the first commits, so it claims nothing.
+    One conditional UPDATE, in the transaction the task then commits (a failed task rolls
+    the claim back): it takes the row lock, and a second run waiting on that lock finds
+    ``processed_at`` set once the first commits, so it claims nothing. It also reads the
+    task, so a job costs no lookup before it (a cashback drain runs thousands in a row).
     """
-    claimed = session.execute(
+    return session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.processed_at.is_(None))
         .values(processed_at=utcnow(), attempts=OutboxMessage.attempts + 1)
-        .returning(OutboxMessage.id)
+        .returning(
+            OutboxMessage.task,
+            OutboxMessage.payload,
+            OutboxMessage.tenant_id,
+            OutboxMessage.actor_id,
+        )
         .execution_options(synchronize_session=False)
-    )
-    return claimed.first() is not None
+    ).first()
 
 
 def _record_failure(message_id: int, exc: Exception) -> None:
