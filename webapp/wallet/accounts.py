@@ -63,3 +63,20 @@ def wallet_for(session: Session, customer_id: int) -> Wallet:
         return wallet
 
     return _get_or_insert(session, lambda: find_wallet(session, customer_id), build)
+
+
+def wallet_and_system_account(
+    session: Session, customer_id: int, code: str
+) -> tuple[Wallet, Account]:
+    """The customer's wallet and the system account ``code``: the two sides of a posting.
+
+    One query when both exist, as they nearly always do (a cashback drain posts thousands in
+    a row); either one is opened on first use.
+    """
+    found = session.execute(
+        select(Wallet, Account).where(Wallet.customer_id == customer_id, Account.code == code)
+    ).first()
+    if found is not None:
+        wallet, account = found
+        return wallet, account
+    return wallet_for(session, customer_id), system_account(session, code)

@@ -178,8 +178,9 @@ def credit_cashback(
     if amount <= ZERO:
         return None
     with unit_of_work(actor) as uow:
-        wallet = accounts.wallet_for(uow.session, customer_id)
-        expense = accounts.system_account(uow.session, SYSTEM_CASHBACK_EXPENSE)
+        wallet, expense = accounts.wallet_and_system_account(
+            uow.session, customer_id, SYSTEM_CASHBACK_EXPENSE
+        )
         return post_transaction(
             uow,
             TransactionKind.CASHBACK_CREDIT,
@@ -226,8 +227,9 @@ def pay_with_balance(
     """Debit the wallet for an order; InsufficientBalance (409) when the balance is short."""
     amount = _amount(amount, "wallet_amount")
     with unit_of_work(actor) as uow:
-        wallet = accounts.wallet_for(uow.session, customer_id)
-        payments = accounts.system_account(uow.session, SYSTEM_WALLET_PAYMENTS)
+        wallet, payments = accounts.wallet_and_system_account(
+            uow.session, customer_id, SYSTEM_WALLET_PAYMENTS
+        )
         with _on_field("wallet_amount"):
             return post_transaction(
                 uow,
@@ -274,8 +276,9 @@ def refund(
     """Estorno: credit the amount paid for a cancelled order to the customer's wallet."""
     amount = _amount(amount)
     with unit_of_work(actor) as uow:
-        wallet = accounts.wallet_for(uow.session, customer_id)
-        refunds = accounts.system_account(uow.session, SYSTEM_REFUNDS)
+        wallet, refunds = accounts.wallet_and_system_account(
+            uow.session, customer_id, SYSTEM_REFUNDS
+        )
         return post_transaction(
             uow,
             TransactionKind.REFUND,
@@ -311,8 +314,9 @@ def manual_adjustment(
         if done is not None and done.description != reason:
             # The ledger compares amounts and accounts; a replay must also keep its reason.
             raise IdempotencyConflict(details={"transaction_id": done.id})
-        wallet = accounts.wallet_for(uow.session, customer_id)
-        adjustments = accounts.system_account(uow.session, SYSTEM_ADJUSTMENTS)
+        wallet, adjustments = accounts.wallet_and_system_account(
+            uow.session, customer_id, SYSTEM_ADJUSTMENTS
+        )
         with _on_field("amount"):
             return post_transaction(
                 uow,
