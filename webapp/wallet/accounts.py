@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import exc, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exc, select
+from sqlalchemy.orm import Session, aliased
 
 from webapp.customers import services as customer_services
 from webapp.wallet.models import Account, AccountKind, Wallet, wallet_account_code
@@ -73,8 +73,11 @@ def wallet_and_system_account(
     One query when both exist, as they nearly always do (a cashback drain posts thousands in
     a row); either one is opened on first use.
     """
+    system = aliased(Account)
     found = session.execute(
-        select(Wallet, Account).where(Wallet.customer_id == customer_id, Account.code == code)
+        select(Wallet, system)
+        .join(system, and_(system.tenant_id == Wallet.tenant_id, system.code == code))
+        .where(Wallet.customer_id == customer_id)
     ).first()
     if found is not None:
         wallet, account = found
