@@ -32,26 +32,31 @@ def order_cashback(lines: Iterable[tuple[int | None, Decimal]], amount_due: Deci
 def credit_order_cashback(order_id: int) -> None:
     """Credit a paid order's cashback once; nothing if it was cancelled (or never paid).
 
-    The order row is locked first (SELECT ... FOR UPDATE) exactly as a cancellation locks
-    it, so a cancel racing this job ends as if they ran one after the other. Running the job
+    The order row is locked first (SELECT ... FOR UPDATE OF orders) exactly as a cancellation
+    locks it, so a cancel racing this job ends as if they ran one after the other. Running the job
     twice credits once: the ledger key ``order:{id}:cashback`` is unique per tenant.
     """
     with unit_of_work() as uow:
-        # Columns, not entities: the job needs five fields and the lines' totals, and a
-        # cashback drain runs this thousands of times in a row.
-        order = uow.session.execute(
-            select(Order.id, Order.status, Order.paid_at, Order.amount_due, Order.customer_id)
-            .where(Order.id == order_id)
-            .with_for_update()
-        ).one_or_none()
-        if order is None or order.status == CANCELLED or order.paid_at is None:
-            return
-        lines = uow.session.execute(
-            select(OrderLine.category_id, OrderLine.line_total).where(
-                OrderLine.order_id == order_id
+        # Columns, not entities, and the lines in the same statement: the job needs four
+        # fields and the lines' totals, and a cashback drain runs it thousands of times.
+        rows = uow.session.execute(
+            select(
+                Order.status,
+                Order.paid_at,
+                Order.amount_due,
+                Order.customer_id,
+                OrderLine.category_id,
+                OrderLine.line_total,
             )
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.id == order_id)
+            .with_for_update(of=Order)
         ).all()
+        if not rows or rows[0].status == CANCELLED or rows[0].paid_at is None:
+            return
+        order = rows[0]
+        lines = [(row.category_id, row.line_total) for row in rows]
         amount = order_cashback(lines, order.amount_due)
         wallet.credit_cashback(
-            order.id, order.customer_id, amount, key=wallet.cashback_key(order.id)
+            order_id, order.customer_id, amount, key=wallet.cashback_key(order_id)
         )
