@@ -331,9 +331,7 @@ def _replay_wallet_history(ids: range, echo: Callable[[str], None]) -> None:
 
     def estorno(order) -> None:  # what cancelling a paid order posts (sales workflow)
         actor = users.get(order.seller_id)  # seeded sellers cancel their own sales
-        if order.total > ZERO:
-            wallet.refund(order.id, order.customer_id, order.total, actor=actor)
-        wallet.reverse_cashback(order.id, order.customer_id, actor=actor)
+        wallet.estorno(order.id, order.customer_id, order.total, actor=actor)
 
     now = utcnow()
     for at, cancelled, order in _wallet_events(paid):

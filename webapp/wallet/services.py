@@ -30,8 +30,8 @@ How sales wires in (keys are fixed per order so every retry is a no-op):
 * Cancel a ``paid`` order (estorno atômico), in the transition's unit of work, after the
   stock is returned, refund FIRST, then reverse::
 
-      wallet.refund(order.id, order.customer_id, order.total)   # key order:{id}:refund
-      wallet.reverse_cashback(order.id, order.customer_id)      # key order:{id}:cashback-reversal
+      wallet.estorno(order.id, order.customer_id, order.total)
+      # = refund (key order:{id}:refund), then reverse_cashback (key order:{id}:cashback-reversal)
 
   The refund credits the whole amount paid (money + balance), and the cashback is a
   fraction of the money part, so the reversal always fits in the balance even if the
@@ -289,6 +289,15 @@ def refund(
             actor=actor,
             customer_id=customer_id,
         )
+
+
+def estorno(order_id: int, customer_id: int, amount_paid: Decimal, actor: Any = None) -> None:
+    """The wallet side of cancelling a paid order: the whole amount paid back to the wallet,
+    then the order's cashback reversed (refund first, so the reversal always fits)."""
+    with unit_of_work(actor):
+        if amount_paid > ZERO:
+            refund(order_id, customer_id, amount_paid, actor=actor)
+        reverse_cashback(order_id, customer_id, actor=actor)
 
 
 def manual_adjustment(

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from webapp.catalog.services import StockLine, move_stock_many
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
 from webapp.core.models import utcnow
-from webapp.core.money import ZERO
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.sales.errors import InvalidTransition
 from webapp.sales.models import (
@@ -144,9 +143,7 @@ def _undo_sale(actor: Any, order: Order, from_status: str) -> None:
     if from_status == CREATED:
         wallet.return_wallet_payment(order.id, order.customer_id, actor=actor)
     elif from_status == PAID:
-        if order.total > ZERO:
-            wallet.refund(order.id, order.customer_id, order.total, actor=actor)
-        wallet.reverse_cashback(order.id, order.customer_id, actor=actor)
+        wallet.estorno(order.id, order.customer_id, order.total, actor=actor)
 
 
 def _return_stock(actor: Any, order: Order) -> None:
