@@ -159,6 +159,30 @@ def assert_no_console_errors(page) -> None:
     assert not errors, "browser reported errors:\n" + "\n".join(errors)
 
 
+def open_phone_menu(page) -> None:
+    """Expand the collapsed navbar on a phone and wait until it is open.
+
+    Bootstrap is a deferred script: right after a full navigation the page's text can be
+    there before Bootstrap is, and a tap on the toggler then does nothing. Waiting for
+    DOMContentLoaded (deferred scripts have run by then) makes the tap count.
+    """
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("domcontentloaded")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+
+
+def close_phone_menu(page) -> None:
+    """Collapse the phone navbar again and wait for the animation to end."""
+    from playwright.sync_api import expect
+
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-nav")).not_to_have_class(re.compile(r"\b(show|collapsing)\b"))
+
+
 def screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a PNG to ``tests/e2e/screenshots/<name>.png`` (the folder is gitignored)."""
     SCREENSHOT_DIR.mkdir(exist_ok=True)

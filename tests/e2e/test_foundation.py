@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_console_errors, screenshot
+from tests.e2e.conftest import assert_no_console_errors, open_phone_menu, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -17,15 +17,8 @@ def _login_url(base: str) -> re.Pattern[str]:
 
 def _open_menu_on_phone(page, kind: str) -> None:
     """On the phone the theme toggle and user menu live inside the collapsed navbar."""
-    if kind != "phone":
-        return
-    from playwright.sync_api import expect
-
-    toggler = page.locator(".navbar-toggler")
-    expect(toggler).to_be_visible()
-    if toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+    if kind == "phone":
+        open_phone_menu(page)
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])

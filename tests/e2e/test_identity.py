@@ -7,14 +7,19 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_console_errors, console_errors, screenshot
+from tests.e2e.conftest import (
+    assert_no_console_errors,
+    console_errors,
+    open_phone_menu,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 def _open_menu_on_phone(page, kind: str) -> None:
-    if kind == "phone" and page.locator(".navbar-toggler").get_attribute("aria-expanded") != "true":
-        page.locator(".navbar-toggler").click()
+    if kind == "phone":
+        open_phone_menu(page)
 
 
 def _sign_in(page, email: str, password: str) -> None:

@@ -10,7 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import TEST_REDIS_URL, in_tenant
-from tests.e2e.conftest import assert_no_console_errors, screenshot
+from tests.e2e.conftest import (
+    assert_no_console_errors,
+    close_phone_menu,
+    open_phone_menu,
+    screenshot,
+)
 from tests.reports import factories as f
 from webapp.extensions import db
 from webapp.wallet.models import TransactionKind
@@ -74,11 +79,10 @@ def _charts_drawn(page, count: int) -> None:
 def _toggle_theme(page, kind: str) -> None:
     if kind == "phone":  # the toggle lives in the collapsed menu
         page.evaluate("window.scrollTo(0, 0)")
-        page.locator(".navbar-toggler").click()
+        open_phone_menu(page)
     page.locator("#theme-toggle").click()
     if kind == "phone":
-        page.locator(".navbar-toggler").click()
-        page.wait_for_timeout(400)  # collapse animation
+        close_phone_menu(page)
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
@@ -90,7 +94,7 @@ def test_dashboard_period_change_charts_and_themes(app, new_page, make_tenant, k
     page = new_page(kind)
     _sign_in(page, admin)
     if kind == "phone":
-        page.locator(".navbar-toggler").click()
+        open_phone_menu(page)
     # Boosted navigation: the page's head scripts never run, charts.js loads Plotly.
     page.get_by_role("link", name="Relatórios", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Relatórios")
