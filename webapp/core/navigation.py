@@ -54,6 +54,26 @@ def fixed_url(endpoint: str, filename: str | None = None) -> str:
     return url
 
 
+# Stands for the id while a row URL's pattern is built; no real id has this many digits.
+_ID_MARKER = 918_273_645_546_372_819
+
+
+def id_url(endpoint: str, **arg: int) -> str:
+    """``url_for(endpoint, <name>=<id>)`` for links repeated on every row of a list.
+
+    The URL is built once per endpoint and mount point around a marker id and the row's id
+    is put in its place: a tenth of ``url_for``'s cost, which is about 8 us per link.
+    """
+    ((name, value),) = arg.items()
+    cache: dict[tuple, tuple[str, str]] = current_app.extensions.setdefault("vitrine.id_urls", {})
+    key = (request.script_root, endpoint, name)
+    pattern = cache.get(key)
+    if pattern is None:
+        head, _, tail = url_for(endpoint, **{name: _ID_MARKER}).partition(str(_ID_MARKER))
+        pattern = cache[key] = (head, tail)
+    return f"{pattern[0]}{int(value)}{pattern[1]}"
+
+
 def asset_url(filename: str) -> str:
     return fixed_url("static", filename)
 
@@ -87,5 +107,6 @@ def install_navigation(app: Flask) -> None:
         main_menu=main_menu,
         asset_url=asset_url,
         fixed_url=fixed_url,
+        id_url=id_url,
         endpoint_exists=endpoint_exists,
     )
