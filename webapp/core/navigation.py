@@ -62,7 +62,7 @@ def id_url(endpoint: str, **arg: int) -> str:
     """``url_for(endpoint, <name>=<id>)`` for links repeated on every row of a list.
 
     The URL is built once per endpoint and mount point around a marker id and the row's id
-    is put in its place: a tenth of ``url_for``'s cost, which is about 8 us per link.
+    is put in its place: half of ``url_for``'s cost (about 4 us per link, 25 links a page).
     """
     ((name, value),) = arg.items()
     cache: dict[tuple, tuple[str, str]] = current_app.extensions.setdefault("vitrine.id_urls", {})
