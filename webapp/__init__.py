@@ -21,6 +21,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_object(Config())
+    from webapp.core.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(overrides or {})
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     if proxies := app.config["TRUSTED_PROXIES"]:

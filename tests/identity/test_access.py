@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import text
+from werkzeug.routing import IntegerConverter
 
 from tests.catalog.factories import make_product
 from tests.conftest import in_tenant
@@ -46,7 +47,7 @@ def int_args(rule) -> list[str]:
     return [
         name
         for name, converter in rule._converters.items()
-        if type(converter).__name__ == "IntegerConverter"
+        if isinstance(converter, IntegerConverter)
     ]
 
 

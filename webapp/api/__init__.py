@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from webapp.api.messages import use_portuguese_messages
+from webapp.core.ids import IdConverter
 from webapp.identity.decorators import mark_public_endpoint
 
 # Before any resource module builds its schemas: fields copy their messages when created.
@@ -47,6 +49,7 @@ def init_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
+    api.register_converter(IdConverter, integerconverter2paramschema)
     from webapp.api import auth, customers, jobs, orders, products, reports, users, wallet
 
     api.register_blueprint(auth.blp, url_prefix=f"{API_PREFIX}/auth")

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from webapp.api.schemas import PaginationSchema
 from webapp.core.money import to_api
+from webapp.core.pagination import MAX_PAGE
 from webapp.reports import abc, exports, services
 from webapp.reports.periods import Period, local_today, resolve_period
 
@@ -45,7 +46,7 @@ class AbcQuerySchema(PeriodQuerySchema):
     excess_days = fields.Integer(
         load_default=abc.DEFAULT_EXCESS_DAYS, validate=validate.Range(*abc.EXCESS_RANGE)
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 from marshmallow import Schema, fields, validate
 
-from webapp.core.pagination import MAX_PER_PAGE
+from webapp.core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 
 class PaginationSchema(Schema):
@@ -16,7 +16,7 @@ class PaginationSchema(Schema):
 
 class PageQuerySchema(Schema):
     # marshmallow 4 validators must raise: a lambda returning False let per_page=1000000 through
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

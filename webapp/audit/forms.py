@@ -13,6 +13,7 @@ from typing import Any
 
 from webapp.audit.labels import ACTIONS
 from webapp.core.domain import ValidationFailed
+from webapp.core.ids import parse_id
 
 _BR_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -71,10 +72,10 @@ class HistoryFilters:
     def _actor_id(self, errors: dict[str, str]) -> int | None:
         if not self.actor:
             return None
-        if not self.actor.isdigit() or len(self.actor) > 18:
+        actor_id = parse_id(self.actor)
+        if actor_id is None:
             errors["actor"] = "Escolha um usuário da lista."
-            return None
-        return int(self.actor)
+        return actor_id
 
     def _date(self, name: str, text: str, errors: dict[str, str]) -> date | None:
         raw = getattr(self, name)

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, and_, or_, select
 
 from webapp.audit.labels import ACTIONS
 from webapp.core.audit import AuditEntry
+from webapp.core.days import day_bounds
 from webapp.core.domain import NotFound, ValidationFailed
 from webapp.core.errors import ErrorLog
 from webapp.core.pagination import Page, clamp, paginate
@@ -118,10 +118,11 @@ def search_history(
         query = query.where(AuditEntry.actor_id == actor_id)
     if action:
         query = query.where(AuditEntry.action == action)
-    if date_from:
-        query = query.where(AuditEntry.created_at >= _local_midnight(date_from))
-    if date_to:
-        query = query.where(AuditEntry.created_at < _local_midnight(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to, current_app.config["TIMEZONE"])
+    if start is not None:
+        query = query.where(AuditEntry.created_at >= start)
+    if end is not None:
+        query = query.where(AuditEntry.created_at < end)
     return paginate(db.session, query, page, per_page, count=count, wrap=HistoryItem)
 
 
@@ -210,7 +211,3 @@ def _errors_query(tenant_id: int) -> Select:
         .where(ErrorLog.tenant_id == tenant_id)
         .order_by(ErrorLog.created_at.desc(), ErrorLog.id.desc())
     )
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from webapp.catalog.models import Product
+from webapp.core.ids import parse_id
 from webapp.core.pagination import Page, clamp, paginate
 from webapp.extensions import db
 
@@ -41,10 +42,7 @@ class ProductFilters:
     def from_args(cls, args: Any) -> ProductFilters:
         """Read filters from query arguments without ever failing on bad input."""
         page, per_page = clamp(args.get("page", 1), args.get("per_page", 25))
-        try:
-            category_id = int(args.get("category") or 0) or None
-        except ValueError:
-            category_id = None
+        category_id = parse_id(args.get("category"))
         stock = args.get("stock", "")
         sort = args.get("sort", "name")
         return cls(

@@ -9,6 +9,7 @@ from webapp.catalog import bp, queries, services
 from webapp.catalog.forms import StockAdjustmentForm
 from webapp.core.domain import DomainError
 from webapp.core.htmx import render, render_partials, trigger
+from webapp.core.ids import parse_id
 from webapp.core.pagination import clamp
 from webapp.identity.decorators import admin_required
 
@@ -73,10 +74,8 @@ def movements(product_id: int):
 @bp.route("/products/stock-badges")
 def stock_badges():
     """``?ids=1,2,3``: each product's badge as an out-of-band fragment (live refresh)."""
-    ids = []
-    for part in request.args.get("ids", "").split(",")[:MAX_BADGES]:
-        if part.strip().isdigit():
-            ids.append(int(part))
+    parts = request.args.get("ids", "").split(",")[:MAX_BADGES]
+    ids = [product_id for product_id in map(parse_id, parts) if product_id is not None]
     products = queries.products_by_ids(ids)
     return render_partials(
         *[("catalog/_stock_badge.html", {"product": p, "oob": True}) for p in products]

@@ -19,6 +19,7 @@ from webapp.catalog.serializers import product_json
 from webapp.catalog.stock import StockLine, move_stock, move_stock_many
 from webapp.catalog.validation import EDITABLE_FIELDS, clean_product, clean_quantity
 from webapp.core.domain import NotFound, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.pagination import Page, paginate
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.extensions import db
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 INITIAL_STOCK_REASON = "Estoque inicial"
+MAX_VERSION = 2**31 - 1  # products.version is an INTEGER column
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ INITIAL_STOCK_REASON = "Estoque inicial"
 
 def get_product(product_id: int) -> Product:
     """The product of the current tenant, or NotFound (another tenant's id is not found)."""
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id) if is_id(product_id) else None
     if product is None:
         raise NotFound("Produto não encontrado.")
     return product
@@ -176,6 +178,8 @@ def parse_version(raw: Any) -> int:
         raise ValidationFailed(
             "Versão do registro ausente: recarregue a página.", field="version"
         ) from None
+    if not 0 <= version <= MAX_VERSION:
+        raise ValidationFailed("Versão do registro inválida: recarregue a página.", field="version")
     return version
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
-from webapp.core.money import InvalidMoney, parse_money
+from webapp.core.money import InvalidMoney, MoneyTooLarge, parse_money
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
 PRICE_FIELDS = ("cost_price", "sale_price", "min_price", "max_price")
@@ -58,6 +58,8 @@ def _money(value: Any, label: str, required: bool = True) -> Decimal | None:
         return None
     try:
         amount = parse_money(value if isinstance(value, Decimal | int) else _text(value))
+    except MoneyTooLarge:
+        raise ValueError(f"O {label} é grande demais.") from None
     except InvalidMoney:
         raise ValueError(f"{label.capitalize()} inválido: use por exemplo 1.234,56.") from None
     if amount < 0:

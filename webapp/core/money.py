@@ -21,6 +21,16 @@ class TooManyDecimals(InvalidMoney):
     message = "Use no máximo duas casas decimais (centavos)."
 
 
+class MoneyTooLarge(InvalidMoney):
+    """An amount no column holds (they are NUMERIC(14,2), under a trillion)."""
+
+    message = "Valor grande demais."
+
+
+# Past this, rounding to centavos would overflow Decimal's 28 significant digits.
+_LARGEST_READ = Decimal("1e15")
+
+
 def quantize(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUNDING)
 
@@ -53,6 +63,8 @@ def parse_money(raw: str | int | Decimal | None) -> Decimal:
         value = Decimal(text)
     if not value.is_finite():
         raise InvalidMoney(f"valor inválido: {raw!r}")
+    if abs(value) >= _LARGEST_READ:
+        raise MoneyTooLarge(f"valor grande demais: {raw!r}")
     if value != value.quantize(CENT):
         raise TooManyDecimals(f"mais de duas casas decimais: {raw!r}")
     return quantize(value)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
+# Far past any real list, and its offset still fits the database's 64-bit integers.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Page(Generic[T]):
 def clamp(page: Any, per_page: Any, default_per_page: int = 25) -> tuple[int, int]:
     """Read page numbers from user input without ever failing."""
     try:
-        page_number = max(1, int(page))
+        page_number = min(MAX_PAGE, max(1, int(page)))
     except (TypeError, ValueError):
         page_number = 1
     try:

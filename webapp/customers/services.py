@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from webapp.core import documents
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.pagination import Page, count_rows, paginate
 from webapp.core.uow import unit_of_work
 from webapp.customers.models import Address, Customer
@@ -57,7 +58,7 @@ class AddressNotFound(NotFound):
 
 def get_customer(customer_id: int) -> Customer:
     """The customer of the current tenant with this id, or CustomerNotFound."""
-    customer = db.session.get(Customer, customer_id) if _is_id(customer_id) else None
+    customer = db.session.get(Customer, customer_id) if is_id(customer_id) else None
     if customer is None:
         raise CustomerNotFound()
     return customer
@@ -66,7 +67,7 @@ def get_customer(customer_id: int) -> Customer:
 def get_address(customer_id: int, address_id: int) -> Address:
     """An address looked up by BOTH ids: customer Y's URL never reaches customer X's address."""
     query = select(Address).where(Address.id == address_id, Address.customer_id == customer_id)
-    address = db.session.scalars(query).first() if _is_id(address_id) else None
+    address = db.session.scalars(query).first() if is_id(address_id) else None
     if address is None:
         raise AddressNotFound()
     return address
@@ -330,7 +331,3 @@ def _promote_next(session, customer_id: int, kind: str, keep: Address | None = N
         session.flush()
     successor.is_default = True
     session.flush()
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and 0 < value < 2**63

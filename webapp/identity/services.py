@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.core.context import tenant_context
 from webapp.core.domain import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.models import utcnow
 from webapp.core.tenancy import Tenant
 from webapp.core.uow import unit_of_work
@@ -176,7 +177,8 @@ def user_names() -> list[Row]:
 
 def get_user(user_id: int) -> User:
     """A user of the current tenant (another tenant's id is simply not found)."""
-    user = db.session.scalars(select(User).where(User.id == user_id)).first()
+    query = select(User).where(User.id == user_id)
+    user = db.session.scalars(query).first() if is_id(user_id) else None
     if user is None:
         raise UserNotFound()
     return user

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from webapp.core import documents
+from webapp.core.ids import parse_id
 from webapp.core.pagination import clamp
 
 ORDER_STATUSES = {
@@ -33,11 +34,6 @@ def _date(raw: Any) -> date | None:
         return None
 
 
-def _int(raw: Any) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() else None
-
-
 @dataclass
 class OrderFilters:
     """Filters of the orders list, read from the URL without ever failing on bad input."""
@@ -56,8 +52,8 @@ class OrderFilters:
         status = args.get("status", "")
         return cls(
             status=status if status in ORDER_STATUSES else "",
-            seller_id=_int(args.get("seller")) if is_admin else None,
-            customer_id=_int(args.get("customer")),
+            seller_id=parse_id(args.get("seller")) if is_admin else None,
+            customer_id=parse_id(args.get("customer")),
             date_from=_date(args.get("from")),
             date_to=_date(args.get("to")),
             page=page,

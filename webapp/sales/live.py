@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from webapp.catalog.events import stock_version_key
 from webapp.catalog.models import Product
+from webapp.core.ids import parse_id
 from webapp.core.jobs import get_redis
 from webapp.core.tenancy import require_tenant_id
 from webapp.extensions import db
@@ -40,7 +41,7 @@ MAX_IDS = 200
 
 def parse_ids(raw: str | None) -> list[int]:
     """``"3,1,x,3"`` -> ``[1, 3]``: digits only, deduplicated, at most MAX_IDS."""
-    ids = {int(part) for part in (raw or "").split(",") if part.strip().isdigit()}
+    ids = {parse_id(part) for part in (raw or "").split(",")} - {None}
     return sorted(ids)[:MAX_IDS]
 
 

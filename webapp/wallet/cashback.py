@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from webapp.catalog.models import Category
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, parse_money
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
@@ -105,7 +106,7 @@ def category_rates() -> list[CategoryRate]:
 
 
 def _category(category_id: int) -> Category:
-    category = db.session.get(Category, category_id) if 0 < category_id < 2**63 else None
+    category = db.session.get(Category, category_id) if is_id(category_id) else None
     if category is None:
         raise CategoryNotFound()
     return category

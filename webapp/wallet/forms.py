@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from webapp.core.money import ZERO, InvalidMoney, TooManyDecimals, parse_money
+from webapp.core.money import ZERO, InvalidMoney, MoneyTooLarge, TooManyDecimals, parse_money
 
 CREDIT, DEBIT = "credit", "debit"
 
@@ -22,7 +22,7 @@ def _positive_money(form, field) -> None:
         raise ValidationError("Informe o valor sem sinal e escolha Crédito ou Débito.")
     try:
         value = parse_money(text)
-    except TooManyDecimals as exc:
+    except (TooManyDecimals, MoneyTooLarge) as exc:
         raise ValidationError(exc.message) from exc
     except InvalidMoney as exc:
         raise ValidationError("Informe um valor em reais, como 10,50.") from exc

@@ -6,12 +6,13 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 
+from webapp.core.days import day_bounds
 from webapp.core.domain import ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
 from webapp.extensions import db
@@ -45,15 +46,7 @@ def period_bounds(
     """Whole local days [from 00:00, to+1 00:00) in ``timezone``, as UTC instants."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("A data inicial deve ser anterior à final.", field="from")
-    zone = ZoneInfo(timezone)
-
-    def start_of(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-
-    return (
-        start_of(date_from) if date_from else None,
-        start_of(date_to + timedelta(days=1)) if date_to else None,
-    )
+    return day_bounds(date_from, date_to, timezone)
 
 
 def _entry_lines() -> Select:

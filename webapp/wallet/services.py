@@ -56,7 +56,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from webapp.core.domain import PermissionDenied, ValidationFailed
-from webapp.core.money import ZERO, InvalidMoney, TooManyDecimals, format_brl, parse_money, quantize
+from webapp.core.money import (
+    ZERO,
+    InvalidMoney,
+    MoneyTooLarge,
+    TooManyDecimals,
+    format_brl,
+    parse_money,
+    quantize,
+)
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.wallet import accounts
@@ -116,7 +124,7 @@ def refund_key(order_id: int) -> str:
 def _amount(value: Any, field: str = "amount", *, signed: bool = False) -> Decimal:
     try:
         amount = parse_money(value)
-    except TooManyDecimals as exc:
+    except (TooManyDecimals, MoneyTooLarge) as exc:
         raise ValidationFailed(exc.message, field=field) from exc
     except InvalidMoney as exc:
         raise ValidationFailed("Informe um valor em reais, como 10,50.", field=field) from exc

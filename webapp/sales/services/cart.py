@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from webapp.catalog.models import Product
+from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, format_brl, parse_money, quantize
 from webapp.extensions import db
 
 MAX_LINES = 200
 MAX_QTY = 100_000
-MAX_ID = 2**63 - 1
 # Far above any real sale, far below NUMERIC(14,2): no overflow ever reaches the database.
 MAX_AMOUNT = Decimal("1000000000.00")
 HUNDRED = Decimal("100")
@@ -43,10 +43,6 @@ class PricedLine:
     unit_price: Decimal
     line_total: Decimal
     tax_amount: Decimal
-
-
-def is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def item_field(index: int) -> str:
@@ -75,10 +71,7 @@ def parse_unit_price(raw: Any) -> Decimal | None:
         return None
     if isinstance(raw, float):
         raise InvalidMoney("float")
-    try:
-        value = parse_money(raw)
-    except ArithmeticError as exc:  # e.g. "1e40": too many digits to round to centavos
-        raise InvalidMoney(str(raw)) from exc
+    value = parse_money(raw)
     if abs(value) > MAX_AMOUNT:
         raise InvalidMoney(str(raw))
     return value

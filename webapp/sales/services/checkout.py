@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.catalog.errors import InsufficientStock
 from webapp.catalog.services import StockLine, move_stock_many
 from webapp.core.domain import ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, format_brl
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.customers.models import Address, Customer
@@ -36,7 +37,6 @@ from webapp.sales.services.cart import (
     CheckoutItem,
     PricedLine,
     fingerprint,
-    is_id,
     item_field,
     load_products,
     parse_unit_price,

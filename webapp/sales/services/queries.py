@@ -7,22 +7,22 @@ List filters map onto the contract's indexes: (tenant_id, seller_id, created_at)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
+from webapp.core.days import day_bounds
 from webapp.core.domain import NotFound, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.pagination import Page, clamp, paginate
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.identity.models import User
 from webapp.sales.models import STATUSES, Order
-from webapp.sales.services.cart import is_id
 
 
 def _visible_to(query: Select, viewer: Any) -> Select:
@@ -126,10 +126,11 @@ def _filtered(
         query = query.where(Order.seller_id == seller_id)
     if customer_id:
         query = query.where(Order.customer_id == customer_id)
-    if date_from:
-        query = query.where(Order.created_at >= _local_midnight(date_from))
-    if date_to:
-        query = query.where(Order.created_at < _local_midnight(date_to + timedelta(days=1)))
+    start, end = day_bounds(date_from, date_to, current_app.config["TIMEZONE"])
+    if start is not None:
+        query = query.where(Order.created_at >= start)
+    if end is not None:
+        query = query.where(Order.created_at < end)
     return query.order_by(Order.created_at.desc(), Order.id.desc())
 
 
@@ -171,7 +172,3 @@ def list_order_rows(viewer: Any, *, page: int = 1, per_page: int = 25, **filters
     page, per_page = clamp(page, per_page)
     query = order_rows_query(viewer, **filters)
     return paginate(db.session, query, page, per_page, count=False, wrap=OrderRow)
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))

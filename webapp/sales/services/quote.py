@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney
 from webapp.sales.services.cart import (
     CheckoutItem,
     PricedLine,
-    is_id,
     item_field,
     load_products,
     parse_unit_price,

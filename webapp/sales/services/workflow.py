@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from webapp.catalog.services import StockLine, move_stock_many
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
+from webapp.core.ids import is_id
 from webapp.core.models import utcnow
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.sales.errors import InvalidTransition
@@ -34,7 +35,6 @@ from webapp.sales.models import (
     Order,
     OrderStatusChange,
 )
-from webapp.sales.services.cart import is_id
 from webapp.wallet import services as wallet
 
 CASHBACK_TASK = "webapp.wallet.tasks.credit_order_cashback"
