@@ -6,9 +6,11 @@ Each of these reached the database (or Decimal's 28 digits) as typed and failed 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.catalog.factories import make_product
 from tests.conftest import in_tenant
@@ -138,3 +140,25 @@ def test_api_product_update_with_a_version_past_integer_is_a_422(api_client, app
     assert response.get_json()["details"]["fields"]["version"] == (
         "Versão do registro inválida: recarregue a página."
     )
+
+
+def test_no_route_takes_an_id_past_bigint(app, login_as, api_client):
+    web, api = login_as("admin"), api_client("admin")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ids = [n for n, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+        if "GET" not in rule.methods or not ids:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = re.sub(rf"<(?:[^:<>]+:)?{name}>", HUGE if name in ids else "x", path)
+        client = api if path.startswith("/api/") else web
+        assert client.get(path).status_code == 404, path
+        checked += 1
+    assert checked >= 20
+
+
+def test_the_api_document_states_the_largest_id(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    [param] = spec["paths"]["/api/v1/products/{product_id}"]["parameters"]
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": MAX_ID}
