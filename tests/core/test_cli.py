@@ -1,0 +1,38 @@
+"""The Flask CLI (SPEC 9): bad arguments are refused in Portuguese before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from webapp.core.tenancy import Tenant
+from webapp.extensions import db
+
+
+def tenants(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Tenant))
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "limit"),
+    [
+        ("--customers", "99999999999999999999", "10.000.000"),
+        ("--orders", "10000001", "10.000.000"),
+        ("--products", "-5", "1.000.000"),
+        ("--products", "muitos", "1.000.000"),
+    ],
+)
+def test_seed_demo_refuses_counts_out_of_range_and_seeds_nothing(app, option, value, limit):
+    result = app.test_cli_runner().invoke(args=["seed-demo", option, value])
+    assert result.exit_code == 2
+    assert f"informe um número inteiro de 0 a {limit}." in result.output
+    assert tenants(app) == 0
+
+
+def test_tenant_create_reports_a_bad_email_in_portuguese(app):
+    args = ["tenant", "create", "--name", "Loja", "--admin-email", "sem-arroba"]
+    result = app.test_cli_runner().invoke(args=[*args, "--admin-password", "senha-boa-123"])
+    assert result.exit_code == 1
+    assert "Informe um e-mail válido." in result.output
+    assert tenants(app) == 0
