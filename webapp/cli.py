@@ -5,28 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from webapp.core.cli import CommandError, Count
 from webapp.core.domain import DomainError
 from webapp.demo import DEMO_LOGINS, database_is_empty, seed_demo
 from webapp.identity import services as identity
-
-
-class Count(click.ParamType):
-    """A whole number from 0 to ``maximum``. Unbounded, a typo (an extra zero or ten) would
-    start a load that never ends."""
-
-    name = "N"
-
-    def __init__(self, maximum: int) -> None:
-        self.maximum = maximum
-
-    def convert(self, value, param, ctx) -> int:
-        text = str(value).strip()
-        number = int(text) if text.isascii() and text.isdigit() else None
-        if number is None or number > self.maximum:
-            limit = f"{self.maximum:,}".replace(",", ".")
-            self.fail(f"informe um número inteiro de 0 a {limit}.", param, ctx)
-        return number
-
 
 # The benchmark's largest load is 1,000,000 customers and 416,667 orders.
 MAX_SEED_CUSTOMERS = 10_000_000
@@ -40,17 +22,18 @@ def tenant_cli() -> None:
 
 
 @tenant_cli.command("create")
-@click.option("--name", required=True, help="Nome da empresa.")
-@click.option("--admin-email", required=True)
-@click.option("--admin-password", required=True)
+# Not required=True: a missing option gets the service's own message, in Portuguese.
+@click.option("--name", default="", help="Nome da empresa.")
+@click.option("--admin-email", default="", help="E-mail do primeiro administrador.")
+@click.option("--admin-password", default="", help="Senha dele (8 caracteres ou mais).")
 @click.option("--admin-name", default="Administrador", show_default=True)
 @with_appcontext
 def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: str) -> None:
-    """Create a tenant and its first admin."""
+    """Cria uma empresa e o seu primeiro administrador."""
     try:
         admin = identity.create_tenant(name, admin_email, admin_password, admin_name)
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise CommandError(exc.message) from exc
     click.echo(f"Empresa {name!r} criada (id {admin.tenant_id}); admin: {admin.email}")
 
 
@@ -72,7 +55,7 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
 )
 @with_appcontext
 def seed_demo_command(if_empty: bool, customers: int | None, products: int, orders: int) -> None:
-    """Realistic pt-BR demo data; prints the demo logins."""
+    """Dados de demonstração realistas; mostra os logins de demonstração."""
     if if_empty and not database_is_empty():
         click.echo("Banco já tem dados; demo não recriada.")
     else:

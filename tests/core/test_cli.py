@@ -26,7 +26,14 @@ def tenants(app) -> int:
 def test_seed_demo_refuses_counts_out_of_range_and_seeds_nothing(app, option, value, limit):
     result = app.test_cli_runner().invoke(args=["seed-demo", option, value])
     assert result.exit_code == 2
-    assert f"informe um número inteiro de 0 a {limit}." in result.output
+    assert f"Erro: {option}: informe um número inteiro de 0 a {limit}." in result.output
+    assert tenants(app) == 0
+
+
+def test_tenant_create_without_options_names_what_is_missing(app):
+    result = app.test_cli_runner().invoke(args=["tenant", "create"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Erro: Informe o nome da empresa."
     assert tenants(app) == 0
 
 
@@ -34,5 +41,13 @@ def test_tenant_create_reports_a_bad_email_in_portuguese(app):
     args = ["tenant", "create", "--name", "Loja", "--admin-email", "sem-arroba"]
     result = app.test_cli_runner().invoke(args=[*args, "--admin-password", "senha-boa-123"])
     assert result.exit_code == 1
-    assert "Informe um e-mail válido." in result.output
+    assert "Erro: Informe um e-mail válido." in result.output
     assert tenants(app) == 0
+
+
+def test_tenant_create_creates_the_company_and_its_admin(app):
+    args = ["tenant", "create", "--name", "Loja Nova", "--admin-email", "dona@lojanova.com.br"]
+    result = app.test_cli_runner().invoke(args=[*args, "--admin-password", "senha-boa-123"])
+    assert result.exit_code == 0, result.output
+    assert "Empresa 'Loja Nova' criada" in result.output
+    assert tenants(app) == 1

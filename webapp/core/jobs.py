@@ -27,6 +27,7 @@ from sqlalchemy import JSON, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import import_string
 
+from webapp.core.cli import CommandError
 from webapp.core.context import actor_context, system_context, tenant_context
 from webapp.core.models import Base, BigId, UTCDateTime, utcnow
 from webapp.core.tenancy import TenantScoped
@@ -290,10 +291,10 @@ def count_workers() -> int:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Sai quando a fila estiver vazia.")
 def worker_command(burst: bool) -> None:
-    """Run an RQ worker (and the outbox relay) inside the app context."""
+    """Worker RQ (e o repasse da outbox) no contexto da aplicação; vários podem rodar."""
     app = current_app._get_current_object()
     if app.config["JOBS_INLINE"]:
-        raise click.ClickException("REDIS_URL não configurada: os jobs rodam no próprio processo.")
+        raise CommandError("REDIS_URL não configurada: os jobs rodam no próprio processo.")
     stop = threading.Event()
     relay = threading.Thread(
         target=_relay_forever,

@@ -19,7 +19,7 @@ def ledger_cli() -> None:
 @ledger_cli.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Verify every ledger invariant in every tenant; exit 1 on any violation."""
+    """Confere todos os invariantes do razão em todas as empresas; sai com 1 se algum falhar."""
     report = check_ledger(db.engine)
     click.echo(report.render())
     if not report.ok:
