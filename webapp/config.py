@@ -85,6 +85,10 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = https
         self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
         self.SESSION_LIFETIME = timedelta(hours=_int("SESSION_LIFETIME_HOURS", 12))
+        # The largest body anyone sends is a catalog CSV of up to 20 MB (catalog.imports
+        # refuses more with its own message) plus its multipart framing. Past this, werkzeug
+        # answers 413 before reading the body into memory.
+        self.MAX_CONTENT_LENGTH = 21 * 1024 * 1024
         # CSRF is checked by our own before_request so bearer-token API calls can skip it.
         self.WTF_CSRF_CHECK_DEFAULT = False
         self.WTF_CSRF_TIME_LIMIT = None

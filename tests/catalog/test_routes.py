@@ -257,6 +257,30 @@ def test_csv_import_rejects_missing_file_and_missing_columns(app, tenant, login_
     assert "Linha 1" in html and "Cabeçalho sem as colunas" in html
 
 
+def test_csv_import_over_20_mb_is_refused_with_the_limit_named(app, tenant, login_as):
+    client = login_as("admin")
+    # Within the request limit, past the import's own: the form says what to do.
+    just_over = CSV_HEADER + "x" * (20 * 1024 * 1024)
+    response = _upload(client, just_over)
+    assert response.status_code == 422
+    assert "O arquivo passa de 20 MB; divida-o em partes." in response.get_data(as_text=True)
+    # Far past it: refused before the body is read (413), in Portuguese.
+    data = {"file": (io.BytesIO(b"x" * (30 * 1024 * 1024)), "produtos.csv")}
+    huge = client.post("/products/import", data=data, content_type="multipart/form-data")
+    assert huge.status_code == 413
+    assert "grande demais" in huge.get_data(as_text=True)
+    assert product_count(app, tenant) == 0
+
+
+def test_api_body_past_the_request_limit_is_a_413_in_the_contract_format(api_client):
+    body = '{"name": "' + "x" * (22 * 1024 * 1024) + '"}'
+    response = api_client("admin").post(
+        "/api/v1/products", data=body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "validation_error"
+
+
 def test_inline_validation_reports_a_taken_sku(app, tenant, login_as):
     with in_tenant(app, tenant.tenant_id):
         make_product(sku="CAFE-500")
