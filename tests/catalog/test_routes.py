@@ -3,6 +3,7 @@ badges, CSV import and export."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -247,6 +248,22 @@ def test_csv_import_all_valid_rows_and_export_round_trip(app, tenant, login_as):
     # The export is a valid import file: re-importing it reports every SKU as taken.
     again = _upload(client, body).get_data(as_text=True)
     assert "SKU A-1 já está cadastrado" in again
+
+
+def test_csv_export_does_not_let_a_spreadsheet_run_a_name_and_reimports_it(app, tenant, login_as):
+    name = '=HYPERLINK("http://exemplo.com";"Promo")'
+    with in_tenant(app, tenant.tenant_id):
+        make_product(sku="PROMO-1", name=name, category="+Ofertas")
+    client = login_as("admin")
+    body = client.get("/products/export.csv").get_data(as_text=True)
+    [row] = [r for r in csv.reader(io.StringIO(body), delimiter=";") if r[0] == "PROMO-1"]
+    assert row[2] == "'" + name and row[3] == "'+Ofertas"
+    # Imported again (under a new SKU), the apostrophe is the text mark, not the name.
+    html = _upload(client, body.replace("PROMO-1", "PROMO-2")).get_data(as_text=True)
+    assert "1 produto(s) importado(s)" in html
+    with in_tenant(app, tenant.tenant_id):
+        copy = db.session.scalars(select(Product).where(Product.sku == "PROMO-2")).one()
+        assert copy.name == name and copy.category.name == "+Ofertas"
 
 
 def test_csv_import_rejects_missing_file_and_missing_columns(app, tenant, login_as):

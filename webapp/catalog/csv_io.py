@@ -16,6 +16,7 @@ from typing import Any
 from webapp.catalog.models import Product
 from webapp.catalog.validation import clean_product
 from webapp.core.domain import ValidationFailed
+from webapp.core.spreadsheets import as_text_cell, from_text_cell
 
 COLUMNS = [
     "sku",
@@ -84,10 +85,10 @@ def export_rows(products: Iterable[Product]) -> Iterator[str]:
     for product in products:
         writer.writerow(
             [
-                product.sku,
+                as_text_cell(product.sku),
                 product.ean or "",
-                product.name,
-                product.category.name if product.category else "",
+                as_text_cell(product.name),
+                as_text_cell(product.category.name) if product.category else "",
                 *(_decimal_br(getattr(product, k)) for k in COLUMNS[4:9]),
                 product.stock_qty,
                 product.low_stock_threshold,
@@ -134,7 +135,11 @@ def check_rows(
     seen_ean: dict[str, int] = {}
     for index, raw in enumerate(lines):
         line = index + 2  # line 1 is the header
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        row = {
+            (k or "").strip().lower(): from_text_cell((v or "").strip())
+            for k, v in raw.items()
+            if k
+        }
         try:
             values = clean_product(row)
         except ValidationFailed as exc:

@@ -20,12 +20,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from webapp.core.spreadsheets import as_text_cell
+
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
 MONEY_FORMAT = '"R$" #,##0.00'
 PERCENT_FORMAT = "0.00"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-# A spreadsheet would run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ def csv_value(value, kind: str) -> str:
         return "Sim" if value else "Não"
     if kind == "int":
         return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return as_text_cell(str(value))
 
 
 class CsvWriter:

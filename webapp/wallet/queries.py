@@ -15,13 +15,12 @@ from sqlalchemy import Select, select
 from webapp.core.days import day_bounds
 from webapp.core.domain import ValidationFailed
 from webapp.core.pagination import Page, clamp, paginate
+from webapp.core.spreadsheets import as_text_cell
 from webapp.extensions import db
 from webapp.wallet.models import LedgerEntry, LedgerTransaction, TransactionKind, Wallet
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 CSV_HEADER = ["Data", "Tipo", "Descrição", "Pedido", "Valor", "Saldo após"]
-# A spreadsheet would run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -106,10 +105,6 @@ def _csv_money(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _csv_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_line(values: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(values)
@@ -136,7 +131,7 @@ def statement_csv(
             [
                 line.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
                 line.kind_label,
-                _csv_text(line.description),
+                as_text_cell(line.description),
                 "" if line.order_id is None else str(line.order_id),
                 _csv_money(line.amount),
                 _csv_money(line.balance_after),
