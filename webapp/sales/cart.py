@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.catalog import services as catalog
 from webapp.catalog.models import Product
 from webapp.core.domain import NotFound, ValidationFailed
-from webapp.core.ids import is_id, parse_id
+from webapp.core.ids import parse_id
 from webapp.core.models import utcnow as _now
 from webapp.core.money import ZERO, InvalidMoney, format_brl, parse_money
 from webapp.core.uow import unit_of_work
@@ -56,7 +56,7 @@ def _open_cart_of(owner_id: int) -> Cart | None:
 
 def get_cart(user: Any, cart_id: Any) -> Cart:
     """One of this user's carts (any status); another user's cart is simply not found."""
-    cart_id = cart_id if is_id(cart_id) else parse_id(cart_id)
+    cart_id = parse_id(cart_id)  # an int or its text ("42"); anything else finds no cart
     cart = db.session.get(Cart, cart_id) if cart_id else None
     if cart is None or cart.owner_id != user.id:
         raise CartNotFound()
