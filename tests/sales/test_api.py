@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.conftest import Account, in_tenant
-from tests.sales.orders_factory import D, make_shop, product
+from tests.sales.orders_factory import D, make_shop, new_customer, product
 from webapp.api.orders import OrderListSchema, OrderOutSchema
 from webapp.catalog import services as catalog
 from webapp.extensions import db
@@ -140,3 +140,28 @@ def test_get_list_and_transitions(seller, api_client, shop, stock):
     assert colleague.get("/api/v1/orders").get_json()["data"] == []
     admin = api_client("admin")
     assert admin.get("/api/v1/orders").get_json()["pagination"]["total"] == 1
+
+
+def test_list_filters_by_customer_and_seller(seller, api_client, shop, stock, app):
+    with in_tenant(app, shop.tenant_id):
+        other_customer, other_address, _ = new_customer(shop.admin_id)
+    one = {"product_id": stock, "qty": 1}
+    to_shop_customer = post_order(seller, body(shop, [one])).get_json()["id"]
+    to_other = post_order(
+        seller, body(shop, [one], customer_id=other_customer, shipping_address_id=other_address)
+    ).get_json()["id"]
+    admin = api_client("admin")
+    by_admin = post_order(admin, body(shop, [one])).get_json()["id"]
+
+    def ids(query: str) -> set[int]:
+        response = admin.get(f"/api/v1/orders?{query}")
+        assert response.status_code == 200, response.get_json()
+        return {o["id"] for o in response.get_json()["data"]}
+
+    assert ids(f"customer_id={shop.customer_id}") == {to_shop_customer, by_admin}
+    assert ids(f"seller_id={shop.seller_id}") == {to_shop_customer, to_other}
+    both = f"customer_id={other_customer}&seller_id={shop.seller_id}"
+    assert ids(both) == {to_other}
+    refused = admin.get("/api/v1/orders?customer_id=abc")
+    assert refused.status_code == 422
+    assert refused.get_json()["details"]["fields"]["customer_id"] == ["Informe um número inteiro."]

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from webapp.api.schemas import PageQuerySchema, PaginationSchema, serialized
+from webapp.core.ids import MAX_ID
 from webapp.core.money import to_api
 from webapp.sales import services as sales
 from webapp.sales.models import PAYMENT_METHODS, STATUSES, Order
@@ -19,7 +20,10 @@ from webapp.sales.models import PAYMENT_METHODS, STATUSES, Order
 blp = Blueprint("api_orders", __name__, description="Pedidos: venda, consulta e situação")
 
 MONEY = {"metadata": {"example": "19.90", "description": "decimal com 2 casas, como texto"}}
-ID = {"strict": True, "validate": validate.Range(min=1, max=2**63 - 1)}
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+# A JSON body says 1, not "1"; a query string only ever holds text.
+ID = {"strict": True, "validate": ID_RANGE}
+QUERY_ID = {"validate": ID_RANGE}
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -47,8 +51,8 @@ class OrderInSchema(Schema):
 
 class OrderQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
-    seller_id = fields.Integer(**ID)
-    customer_id = fields.Integer(**ID)
+    seller_id = fields.Integer(**QUERY_ID)
+    customer_id = fields.Integer(**QUERY_ID)
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
 
