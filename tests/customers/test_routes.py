@@ -68,6 +68,16 @@ def test_invalid_document_is_a_field_error_and_nothing_is_saved(login_as, app, t
         assert services.search("").items == []
 
 
+def test_a_name_past_the_field_limit_is_refused_in_portuguese(login_as, app, tenant):
+    # The page's maxlength stops a browser; a script or an old form reaches WTForms' check.
+    response = login_as().post("/customers/new", data={**FORM, "name": "M" * 151})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Use no máximo 150 caracteres." in html and "cannot be longer" not in html
+    with in_tenant(app, tenant.tenant_id):
+        assert services.search("").items == []
+
+
 def test_duplicate_document_links_to_existing_customer(login_as, make_customer):
     existing = make_customer()
     client = login_as()

@@ -68,6 +68,7 @@ def test_create_form_errors_keep_the_database_unchanged(app, login_as, tenant):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Informe o nome." in html and "As senhas não conferem." in html
+    assert "Escolha uma opção da lista." in html  # the role "root" is not on the list
     duplicate = admin.post(
         "/users/new",
         data={

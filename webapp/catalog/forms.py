@@ -9,17 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from webapp.catalog.models import Product
+from webapp.core.forms import Form
 
 
 def _decimal_br(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     class Meta:
         csrf = False
 
@@ -81,7 +81,7 @@ class ProductForm(FlaskForm):
                 self.form_errors.append(message)
 
 
-class StockAdjustmentForm(FlaskForm):
+class StockAdjustmentForm(Form):
     class Meta:
         csrf = False
 

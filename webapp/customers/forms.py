@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from webapp.core import documents
 from webapp.core.domain import DomainError
+from webapp.core.forms import Form
 from webapp.customers.models import ADDRESS_KIND_LABELS
 from webapp.customers.validation import clean_birth_date, clean_email, clean_phone
 
 
-def apply_errors(form: FlaskForm, exc: DomainError) -> int | None:
+def apply_errors(form: Form, exc: DomainError) -> int | None:
     """Show a service's field errors next to the fields; returns the duplicate customer id."""
     for name, message in exc.fields.items():
         if name in form:
@@ -39,7 +39,7 @@ def parsed_by(parser: Callable[[Any], Any]) -> Callable:
     return validator
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(Form):
     name = StringField(
         "Nome completo ou razão social",
         validators=[InputRequired("Informe o nome."), Length(max=150)],
@@ -75,7 +75,7 @@ class CustomerForm(FlaskForm):
         return data
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     kind = SelectField(
         "Tipo",
         choices=[SelectChoice(k, v) for k, v in ADDRESS_KIND_LABELS.items()],

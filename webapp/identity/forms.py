@@ -1,10 +1,10 @@
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from webapp.core.forms import Form
 from webapp.core.money import InvalidMoney, parse_money
 from webapp.identity.models import Role
 from webapp.identity.passwords import MIN_LENGTH
@@ -12,7 +12,7 @@ from webapp.identity.passwords import MIN_LENGTH
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired("Informe seu e-mail."), Length(max=254)])
     password = PasswordField("Senha", validators=[DataRequired("Informe sua senha.")])
     remember = BooleanField("Manter conectado neste aparelho")
@@ -35,7 +35,7 @@ def _confirm(field: str) -> PasswordField:
     )
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     name = StringField("Nome", validators=[DataRequired("Informe o nome."), Length(max=120)])
     email = EmailField("E-mail", validators=[DataRequired("Informe o e-mail."), Length(max=254)])
     role = SelectField("Perfil", choices=ROLE_CHOICES, default=Role.SELLER.value)
@@ -43,16 +43,16 @@ class UserCreateForm(FlaskForm):
     confirm = _confirm("password")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Perfil", choices=ROLE_CHOICES)
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = _new_password()
     confirm = _confirm("password")
 
 
-class ProfilePasswordForm(FlaskForm):
+class ProfilePasswordForm(Form):
     current_password = PasswordField(
         "Senha atual", validators=[DataRequired("Informe a senha atual.")]
     )
@@ -93,7 +93,7 @@ def _required_number(form, field: Field) -> None:
         raise ValidationError("Informe um valor.")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Tenant settings. Field names are ``TenantSettings`` columns: add one here to show it."""
 
     cashback_rate = DecimalBrField(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from webapp.core.forms import Form
 from webapp.core.money import ZERO, InvalidMoney, MoneyTooLarge, TooManyDecimals, parse_money
 
 CREDIT, DEBIT = "credit", "debit"
@@ -35,7 +35,7 @@ def _reason(form, field) -> None:
         raise ValidationError("Informe o motivo do ajuste.")
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(Form):
     class Meta:
         csrf = False  # CSRFProtect already checks every POST (X-CSRFToken header or field)
 
