@@ -45,6 +45,15 @@ def test_tenant_create_reports_a_bad_email_in_portuguese(app):
     assert tenants(app) == 0
 
 
+def test_tenant_create_refuses_a_name_longer_than_the_column(app):
+    # PostgreSQL would raise a DataError; SQLite would store all of it.
+    args = ["tenant", "create", "--name", "L" * 121, "--admin-email", "dona@loja.com.br"]
+    result = app.test_cli_runner().invoke(args=[*args, "--admin-password", "senha-boa-123"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Erro: O nome da empresa pode ter no máximo 120 caracteres."
+    assert tenants(app) == 0
+
+
 def test_tenant_create_creates_the_company_and_its_admin(app):
     args = ["tenant", "create", "--name", "Loja Nova", "--admin-email", "dona@lojanova.com.br"]
     result = app.test_cli_runner().invoke(args=[*args, "--admin-password", "senha-boa-123"])

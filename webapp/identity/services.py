@@ -103,11 +103,18 @@ def validate_password(password: str) -> None:
         )
 
 
+TENANT_NAME_MAX = Tenant.__table__.c.name.type.length
+
+
 def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: str) -> User:
     """A new tenant and its first admin."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("Informe o nome da empresa.", field="name")
+    if len(name) > TENANT_NAME_MAX:
+        raise ValidationFailed(
+            f"O nome da empresa pode ter no máximo {TENANT_NAME_MAX} caracteres.", field="name"
+        )
     validate_password(admin_password)
     try:
         with unit_of_work() as uow:
