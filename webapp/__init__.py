@@ -26,6 +26,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(overrides or {})
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    # Alembic logs each of its plugins at INFO when it loads: seven lines before the output
+    # of every `flask` command.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if proxies := app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 
+from webapp.config import PROJECT_ROOT
 from webapp.core.tenancy import Tenant
 from webapp.extensions import db
 
@@ -60,3 +65,22 @@ def test_tenant_create_creates_the_company_and_its_admin(app):
     assert result.exit_code == 0, result.output
     assert "Empresa 'Loja Nova' criada" in result.output
     assert tenants(app) == 1
+
+
+def test_commands_start_without_library_chatter(tmp_path):
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "SECRET_KEY": "cli-test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--help"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: ") and result.stderr == ""
