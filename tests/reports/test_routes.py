@@ -53,6 +53,21 @@ def test_period_presets_keep_other_arguments_and_bad_period_is_422(login_as, dat
     assert client.get("/reports/abc?lead_time=0").status_code == 422
 
 
+def test_a_bad_report_setting_is_marked_on_its_field_and_keeps_the_period(login_as, dataset):
+    client = login_as("admin")
+    rankings = client.get(f"/reports/rankings?{MARCH_QS}&top=abc")
+    page = rankings.get_data(as_text=True)
+    assert rankings.status_code == 422
+    assert "Informe um número de 1 a 100. Mostrando os 10 primeiros." in page
+    assert "Mostrando os últimos 30 dias" not in page and 'data-testid="period-error"' not in page
+    assert "01/03/2025 a 31/03/2025" in page  # the period asked for is the one shown
+    assert "R$ 380,00" in page
+    abc_page = client.get(f"/reports/abc?{MARCH_QS}&excess_days=-1").get_data(as_text=True)
+    assert "Limite de excesso deve ser um número de 1 a 3650 dias. Usando 90 dias." in abc_page
+    assert 'is-invalid" type="number" id="excess-days"' in abc_page
+    assert "01/03/2025 a 31/03/2025" in abc_page
+
+
 def test_rankings_page_links_to_customer(login_as, dataset):
     page = login_as("admin").get(f"/reports/rankings?{MARCH_QS}").get_data(as_text=True)
     assert f'href="/customers/{dataset.ids["ana"]}"' in page

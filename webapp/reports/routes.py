@@ -47,13 +47,17 @@ def read_filter() -> Filter:
         return Filter(resolve_period(None, None, None, today, _timezone()), exc.message, 422)
 
 
-def _page(template: str, partial: str, f: Filter, **context):
+def _page(template: str, partial: str, f: Filter, field_errors: dict | None = None, **context):
+    """A report page. ``field_errors`` are the report's own settings that were refused (the
+    default is shown in their place); the period's error comes in ``f``."""
+    field_errors = field_errors or {}
     return render(
         template,
         partial,
-        status=f.status,
+        status=422 if field_errors else f.status,
         period=f.period,
         period_error=f.error,
+        field_errors=field_errors,
         presets=PRESETS,
         **context,
     )
@@ -88,16 +92,17 @@ def chart(name: str):
 @bp.route("/rankings")
 def rankings():
     f = read_filter()
-    top, error = services.DEFAULT_TOP, f.error
+    top, field_errors = services.DEFAULT_TOP, {}
     try:
         top = services.parse_top(request.args.get("top"))
     except ValidationFailed as exc:
-        error, f.status = exc.message, 422
+        field_errors = exc.fields
     scope = services.scope_for(current_user)
     return _page(
         "reports/rankings.html",
         "reports/_rankings_body.html",
-        Filter(f.period, error, f.status),
+        f,
+        field_errors,
         top=top,
         sellers=services.seller_ranking(scope, f.period, top),
         customers=services.vip_customers(scope, f.period, top),
@@ -111,13 +116,13 @@ def rankings():
 @bp.route("/abc", endpoint="abc")
 def abc_curve():
     f = read_filter()
-    error = f.error
+    settings, field_errors = abc.AbcSettings(), {}
     try:
         settings = abc.parse_settings(
             request.args.get("lead_time"), request.args.get("excess_days")
         )
     except ValidationFailed as exc:
-        settings, error, f.status = abc.AbcSettings(), exc.message, 422
+        field_errors = exc.fields
     abc_class = request.args.get("class") if request.args.get("class") in abc.CLASSES else ""
     category = request.args.get("category", "").strip()
     report = services.abc_report(services.scope_for(current_user), f.period, settings)
@@ -128,7 +133,8 @@ def abc_curve():
     return _page(
         "reports/abc.html",
         "reports/_abc_body.html",
-        Filter(f.period, error, f.status),
+        f,
+        field_errors,
         curve=report.curve,
         table=page,
         settings=settings,
