@@ -31,3 +31,23 @@ def test_with_a_count_pages_agree_with_the_total(app, tenant):
         seed_customers(tenant.tenant_id, 6, echo=lambda _m: None)
         first, second, _ = _pages(4, count=True)
         assert (first.total, first.pages, first.has_next, second.has_next) == (6, 2, True, False)
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_first(app, tenant, login_as):
+    from tests.catalog.factories import make_product
+
+    with in_tenant(app, tenant.tenant_id):
+        seed_customers(tenant.tenant_id, 1, echo=lambda _m: None)
+        make_product(tenant.id, name="Café torrado")  # also writes an audit entry
+    client = login_as("admin")
+    for url, first_page in [
+        ("/products?q=caf&page=9999", "/products?q=caf"),
+        ("/customers?page=9999", "/customers"),
+        ("/audit?page=99999", "/audit"),
+        ("/orders?status=paid&page=9999", "/orders?status=paid"),
+    ]:
+        html = client.get(url).get_data(as_text=True)
+        assert "Esta página está vazia" in html, url
+        assert f'href="{first_page}"' in html, url
+        assert "cadastrado" not in html and "ainda" not in html, url
+    assert "Esta página está vazia" not in client.get("/products?q=zzz").get_data(as_text=True)

@@ -40,6 +40,11 @@ class Page(Generic[T]):
     def has_prev(self) -> bool:
         return self.page > 1
 
+    @property
+    def past_end(self) -> bool:
+        """An empty page after the first: an old link or a typed URL, not an empty list."""
+        return not self.items and self.page > 1
+
     def as_api(self) -> dict[str, Any]:
         return {"page": self.page, "per_page": self.per_page, "total": self.total or 0}
 
