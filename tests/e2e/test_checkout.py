@@ -23,8 +23,8 @@ EAN = "7891000100103"
 
 def assert_no_console_errors(page) -> None:
     """No console errors except the browser's own line for the 4xx answers this test provokes
-    on purpose (unknown code, price out of range: htmx swaps those error fragments)."""
-    provoked = re.compile(r"status of (422|409) .*/checkout/(scan|lines/\d+/price)")
+    on purpose (unknown code, price out of range, bad quantity: htmx swaps those fragments)."""
+    provoked = re.compile(r"status of (422|409) .*/checkout/(scan|lines/\d+/(price|qty))")
     errors = [e for e in console_errors(page) if not provoked.search(e)]
     assert not errors, "browser reported errors:\n" + "\n".join(errors)
 
@@ -179,3 +179,40 @@ def test_checkout_badge_drops_for_a_second_open_checkout(app, new_page, make_ten
     expect(watcher.locator("[data-testid=line]")).to_have_class(re.compile("over-stock"))
     screenshot(watcher, "checkout-desktop-07-other-checkout-out-of-stock", full_page=False)
     assert_no_console_errors(watcher)
+
+
+def _cart_with_one_line(app, new_page, make_tenant, make_user, kind, shop_name):
+    admin = make_tenant(shop_name)
+    seller = make_user(admin.tenant_id, Role.SELLER)
+    _shop(app, admin)
+    page = new_page(kind)
+    _sign_in(page, seller)
+    page.goto("/checkout")
+    page.locator("#scan-code").click()
+    page.keyboard.type(EAN)
+    page.keyboard.press("Enter")
+    return page
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_typed_qty_that_is_not_a_whole_number_gets_the_servers_message(
+    app, new_page, make_tenant, make_user, kind
+):
+    from playwright.sync_api import expect
+
+    page = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Qtd {kind}")
+    line = page.locator("[data-testid=line]")
+    expect(line).to_have_attribute("data-qty", "1")
+    for typed, message in [("2.5", "Informe uma quantidade inteira."), ("0", "mínima é 1")]:
+        page.locator("[data-testid=qty]").fill(typed)
+        page.locator("[data-testid=qty]").press("Tab")
+        expect(line.locator("[data-error=qty]")).to_contain_text(message)
+        expect(page.locator("[data-testid=qty]")).to_have_value("1")  # what the cart holds
+        expect(page.locator("[data-testid=total]")).to_contain_text("R$ 19,90")
+    screenshot(page, f"checkout-{kind}-08-qty-not-whole")
+    page.locator("[data-testid=qty]").fill("3")
+    page.locator("[data-testid=qty]").press("Enter")
+    expect(line).to_have_attribute("data-qty", "3")
+    expect(line.locator("[data-error=qty]")).to_have_text("")  # the old message is gone
+    expect(page.locator("[data-testid=total]")).to_contain_text("R$ 59,70")
+    assert_no_console_errors(page)

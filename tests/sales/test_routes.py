@@ -129,6 +129,40 @@ def test_qty_buttons_and_typed_qty(seller_client, shop):
     assert bad.status_code == 422 and "A quantidade mínima é 1" in bad.get_data(as_text=True)
 
 
+def _line_id(client, nth: int = 0) -> str:
+    html = client.get("/checkout").get_data(as_text=True)
+    return re.findall(r'data-line-id="(\d+)"', html)[nth]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2.5", "Informe uma quantidade inteira."),
+        ("1,5", "Informe uma quantidade inteira."),
+        ("abc", "Informe uma quantidade inteira."),
+        ("-2", "A quantidade mínima é 1"),
+    ],
+)
+def test_bad_typed_qty_is_sent_answered_next_to_the_line_and_cleared_when_valid(
+    seller_client, shop, typed, message
+):
+    seller_client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+    line_id = _line_id(seller_client)
+    page = seller_client.get("/checkout").get_data(as_text=True)
+    qty_input = re.search(rf'<input[^>]+id="qty-{line_id}"[^>]*>', page).group(0)
+    # A pattern= would make htmx drop the request without a word; the phone keypad stays.
+    assert "pattern=" not in qty_input and 'inputmode="numeric"' in qty_input
+    bad = seller_client.post(f"/checkout/lines/{line_id}/qty", data={"qty": typed}, headers=HX)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert f'id="qty-{line_id}-error" data-error="qty">{message}' in html
+    assert 'data-qty="1"' in html and 'value="1"' in html  # the box shows what the cart has
+    ok = seller_client.post(f"/checkout/lines/{line_id}/qty", data={"qty": "3"}, headers=HX)
+    html = ok.get_data(as_text=True)
+    assert ok.status_code == 200 and 'data-qty="3"' in html
+    assert f'id="qty-{line_id}-error" data-error="qty"></div>' in html
+
+
 def test_customer_search_by_masked_document_and_by_name(seller_client, shop):
     by_doc = seller_client.get("/checkout/customers?q=529.982.247-25").get_data(as_text=True)
     assert "Maria da Silva" in by_doc
