@@ -2,7 +2,8 @@
 
 Columns (header row required, ';' or ',' separated, UTF-8 with or without BOM):
 sku;ean;name;category;cost_price;sale_price;min_price;max_price;tax_rate;stock_qty;
-low_stock_threshold;active. Amounts accept 1234,56 or 1234.56.
+low_stock_threshold;active. Amounts accept 1234,56 or 1234.56. Lines may end in LF, CRLF or
+a bare CR (Excel's "CSV (Macintosh)").
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ FIELD_LABELS = {
     "active": "ativo",
 }
 MAX_ROWS = 100_000
+# First bytes of the spreadsheets people upload instead of a CSV: .xlsx (a zip), .xls (OLE2).
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+SNIFFED_BYTES = 8192
+SAVE_AS_CSV = "Salve a planilha como “CSV UTF-8” e envie de novo."
 
 
 @dataclass
@@ -99,9 +104,22 @@ def export_rows(products: Iterable[Product]) -> Iterator[str]:
 
 
 def _reader(text: str) -> csv.DictReader:
-    first_line = text.split("\n", 1)[0]
+    # newline=None: CRLF and a bare CR end a line as LF does; the csv module alone would
+    # stop at a bare CR with "new-line character seen in unquoted field".
+    stream = io.StringIO(text, newline=None)
+    first_line = stream.readline()
+    stream.seek(0)
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    return csv.DictReader(stream, delimiter=delimiter)
+
+
+def not_csv_reason(raw: bytes) -> str | None:
+    """Why ``raw`` cannot be a CSV, judged by its first bytes; None when it may be one."""
+    if raw.startswith(SPREADSHEET_SIGNATURES):
+        return f"Este arquivo é uma planilha do Excel, não um CSV. {SAVE_AS_CSV}"
+    if b"\x00" in raw[:SNIFFED_BYTES]:  # no text file holds NUL bytes (UTF-16 aside)
+        return f"O arquivo não é um CSV de texto. {SAVE_AS_CSV}"
+    return None
 
 
 def decode(raw: bytes) -> str:
@@ -119,17 +137,8 @@ def check_rows(
 ) -> ImportCheck:
     """Validate EVERY row; ``existing(skus, eans)`` says which are already in the catalog."""
     check = ImportCheck()
-    reader = _reader(text)
-    header = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
-    if missing := REQUIRED_COLUMNS - header:
-        check.fail(1, f"Cabeçalho sem as colunas: {', '.join(sorted(missing))}.")
-        return check
-    lines = list(reader)
+    lines = _read_lines(text, check)
     if not lines:
-        check.fail(2, "O arquivo não tem nenhum produto.")
-        return check
-    if len(lines) > MAX_ROWS:
-        check.fail(1, f"No máximo {MAX_ROWS} produtos por arquivo.")
         return check
     seen_sku: dict[str, int] = {}
     seen_ean: dict[str, int] = {}
@@ -156,6 +165,31 @@ def check_rows(
             progress(index + 1, len(lines))
     _check_existing(check, existing)
     return check
+
+
+def _read_lines(text: str, check: ImportCheck) -> list[dict[str, Any]]:
+    """The data rows; none (and the reason in ``check``) when the file cannot be imported."""
+    reader = _reader(text)
+    try:
+        header = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
+        if missing := REQUIRED_COLUMNS - header:
+            check.fail(1, f"Cabeçalho sem as colunas: {', '.join(sorted(missing))}.")
+            return []
+        lines = list(reader)
+    except csv.Error:  # e.g. a quote never closed swallows the rest of the file
+        check.fail(
+            reader.line_num,
+            "O arquivo não pôde ser lido como CSV a partir desta linha: confira se há aspas "
+            f"sem fechamento. {SAVE_AS_CSV}",
+        )
+        return []
+    if not lines:
+        check.fail(2, "O arquivo não tem nenhum produto.")
+        return []
+    if len(lines) > MAX_ROWS:
+        check.fail(1, f"No máximo {MAX_ROWS} produtos por arquivo.")
+        return []
+    return lines
 
 
 def _check_existing(check: ImportCheck, existing) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from webapp.catalog.csv_io import ImportCheck, check_rows, decode
+from webapp.catalog.csv_io import ImportCheck, check_rows, decode, not_csv_reason
 from webapp.catalog.models import Category, Product, StockMovement
 from webapp.catalog.validation import EDITABLE_FIELDS
 from webapp.core.domain import ValidationFailed
@@ -29,11 +29,13 @@ MAX_REPORTED_ERRORS = 200
 
 
 def start_import(raw: bytes, upload_dir: Path, actor: Any = None) -> BackgroundJob:
-    """Store the upload and queue the import job; refuses empty or oversized files."""
+    """Store the upload and queue the import job; refuses empty, oversized or binary files."""
     if not raw or not raw.strip():
         raise ValidationFailed("Escolha um arquivo CSV com produtos.", field="file")
     if len(raw) > MAX_UPLOAD_BYTES:
         raise ValidationFailed("O arquivo passa de 20 MB; divida-o em partes.", field="file")
+    if reason := not_csv_reason(raw):
+        raise ValidationFailed(reason, field="file")
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / f"produtos-{uuid.uuid4().hex}.csv"
     path.write_bytes(raw)
