@@ -1,15 +1,19 @@
-"""Product CSV import as a user meets it: spreadsheet line endings and files that are not CSV."""
+"""Product CSV import as a user meets it: spreadsheet line endings, files that are not CSV
+and a job that crashes."""
 
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_REDIS_URL, in_tenant
+from webapp.catalog import imports
 from webapp.catalog.csv_io import COLUMNS
-from webapp.catalog.models import Product
+from webapp.catalog.models import Category, Product
 from webapp.core import jobs
+from webapp.core.errors import ErrorLog
 from webapp.core.jobs import BackgroundJob
 from webapp.core.uow import OutboxMessage
 from webapp.extensions import db
@@ -101,3 +105,32 @@ def test_unreadable_csv_is_refused_with_a_message_not_a_stuck_job(app, tenant, l
     assert "Nenhum produto importado" in html
     assert "não pôde ser lido como CSV" in html
     assert count(app, tenant, Product) == 0
+
+
+def test_a_crashing_import_ends_failed_with_the_error_reference_and_stops_polling(
+    app, tenant, login_as, monkeypatch
+):
+    def crash_midway(job_id, check):
+        db.session.add(Category(name="Criada antes da falha"))
+        db.session.flush()
+        raise RuntimeError("disco cheio")
+
+    monkeypatch.setattr(imports, "_insert_all", crash_midway)
+    client = login_as("admin")
+    raw = f"{HEADER}\nQA-1;;Arroz;Mercearia;1,00;2,00;;;0;5;1;sim\n".encode()
+    panel = import_result(client, raw)
+    html = panel.get_data(as_text=True)
+    assert panel.status_code == 286
+    assert 'data-status="failed"' in html and "hx-trigger" not in html
+    assert "A importação falhou: erro inesperado. Nenhum produto foi importado." in html
+    error_id = re.search(r"Referência do erro: ([0-9A-F]{12})\.", html).group(1)
+    with in_tenant(app):
+        logged = db.session.get(ErrorLog, error_id)
+        assert logged.tenant_id == tenant.tenant_id and "disco cheio" in logged.message
+    # All or nothing, and not retried behind the user's back.
+    assert count(app, tenant, Product) == 0
+    assert count(app, tenant, Category) == 0
+    with in_tenant(app):
+        assert jobs.relay_outbox() == 0
+    page = client.get(panel.request.path)  # a reload shows the same verdict
+    assert page.status_code == 200 and "A importação falhou" in page.get_data(as_text=True)

@@ -27,3 +27,12 @@ def append_mark_slowly(tenant_id: int, mark: str = "!") -> None:
 
     append_mark(tenant_id, mark)
     time.sleep(0.3)
+
+
+def explode_in_job(job_id: str) -> None:
+    """A progress job whose task breaks halfway, after touching the database."""
+    from webapp.core.jobs import report_progress
+
+    report_progress(job_id, 40, "quase lá")
+    append_mark(1)
+    raise RuntimeError("tarefa falhou de propósito")

@@ -16,11 +16,15 @@ def import_products(job_id: str, path: str) -> None:
     try:
         run_import(job_id, path)
     except Exception:
-        # The runner rolls back, logs the error and retries; keep the file for the retry.
-        fail_job(
-            job_id, "A importação falhou por um erro inesperado. Nenhum produto foi importado."
-        )
+        # The runner rolls back, logs the error and adds its reference to this message.
+        fail_job(job_id, "A importação falhou: erro inesperado. Nenhum produto foi importado.")
         raise
+    finally:
+        # A failed import is not retried (the user sends the file again): the upload goes too.
+        _remove_upload(path)
+
+
+def _remove_upload(path: str) -> None:
     try:
         Path(path).unlink(missing_ok=True)
     except OSError:  # a leftover upload is harmless; the import result is what matters

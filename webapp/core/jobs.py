@@ -8,6 +8,11 @@ crash, two workers) takes effect once.
 
 Without Redis (the embedded default) the same runner executes the job in-process right
 after commit.
+
+A task that raises is rolled back and logged to the error log. A message nobody watches goes
+back to the relay for another attempt; one that drives a :class:`BackgroundJob` (its payload
+has a ``job_id``) ends there: the job is marked failed with the error reference, which stops
+the progress panel polling, and it is not retried behind the user's back.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +46,11 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RUNNER = "webapp.core.jobs.run_outbox_message"
+UNEXPECTED_FAILURE = "A tarefa falhou por um erro inesperado. Tente de novo."
+
+# The wording a failing task chose with fail_job(): on SQLite its write is rolled back with
+# the task's transaction, so the runner writes it again once the rollback is done.
+_failure_message: ContextVar[str | None] = ContextVar("job_failure_message", default=None)
 
 
 # --- connections ---------------------------------------------------------------------------
@@ -149,20 +162,35 @@ def run_outbox_message(message_id: int, raise_errors: bool = True) -> bool:
         return False
     task, payload = message.task, dict(message.payload)
     tenant_id, actor_id = message.tenant_id, message.actor_id
-    scope = tenant_context(tenant_id) if tenant_id else system_context()
+    failure_token = _failure_message.set(None)
     try:
         # The claim above opened this transaction: the task's unit of work commits both.
-        with scope, actor_context(actor_id), unit_of_work(actor_id):
+        with _acting_for(tenant_id, actor_id), unit_of_work(actor_id):
             import_string(task)(**payload)
         return True
     except Exception as exc:
-        _record_failure(message_id, exc)
+        with _acting_for(tenant_id, actor_id):  # the error log row belongs to the tenant
+            _settle_failure(message_id, task, payload.get("job_id"), exc)
         if raise_errors:
             raise
-        from webapp.core.errors import log_exception
-
-        log_exception(exc, context={"outbox_message": message_id, "task": task})
         return False
+    finally:
+        _failure_message.reset(failure_token)
+
+
+@contextmanager
+def _acting_for(tenant_id: int | None, actor_id: int | None) -> Iterator[None]:
+    scope = tenant_context(tenant_id) if tenant_id else system_context()
+    with scope, actor_context(actor_id):
+        yield
+
+
+def _settle_failure(message_id: int, task: str, job_id: str | None, exc: Exception) -> None:
+    from webapp.core.errors import log_exception
+
+    error_id = log_exception(exc, context={"outbox_message": message_id, "task": task})
+    watched = job_id is not None and _mark_failed(job_id, error_id)
+    _record_failure(message_id, exc, retry=not watched)
 
 
 def _claim(session, message_id: int):
@@ -187,8 +215,10 @@ def _claim(session, message_id: int):
     ).first()
 
 
-def _record_failure(message_id: int, exc: Exception) -> None:
+def _record_failure(message_id: int, exc: Exception, retry: bool) -> None:
+    """Note the error; ``retry`` hands the row back to the relay, else it is settled."""
     db.session.rollback()
+    settled = {"dispatched_at": None} if retry else {"processed_at": utcnow()}
     with db.engine.begin() as conn:
         conn.execute(
             update(OutboxMessage)
@@ -196,7 +226,7 @@ def _record_failure(message_id: int, exc: Exception) -> None:
             .values(
                 attempts=OutboxMessage.attempts + 1,
                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                dispatched_at=None,
+                **settled,
             )
         )
 
@@ -232,18 +262,18 @@ def start_background_job(uow, kind: str, task: str, **payload: Any) -> Backgroun
     return job
 
 
-def _update_job(job_id: str, **values: Any) -> None:
+def _update_job(job_id: str, **values: Any) -> bool:
+    """Write the job row; True if it exists."""
     statement = update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values)
     uow = active_unit_of_work()
     if uow is not None and db.engine.dialect.name == "sqlite":
         # SQLite has one writer: the job's own transaction already holds the write lock
         # (its outbox claim), so a second connection would wait and fail. Jobs there run
         # in-process and synchronously, so nobody polls meanwhile; progress lands on commit.
-        uow.session.execute(statement)
-        return
+        return uow.session.execute(statement).rowcount > 0
     # Own short transaction: progress must be visible while the job's work is uncommitted.
     with db.engine.begin() as conn:
-        conn.execute(statement)
+        return conn.execute(statement).rowcount > 0
 
 
 def report_progress(job_id: str, progress: int, message: str | None = None) -> None:
@@ -257,7 +287,16 @@ def finish_job(job_id: str, result: dict | None = None, message: str | None = No
 
 
 def fail_job(job_id: str, message: str) -> None:
+    """Mark the job failed; if the task then raises, the runner keeps ``message``."""
+    _failure_message.set(message)
     _update_job(job_id, status="failed", message=message, finished_at=utcnow())
+
+
+def _mark_failed(job_id: str, error_id: str) -> bool:
+    """After the task's rollback: the job failed, with the error log's reference."""
+    wording = _failure_message.get() or UNEXPECTED_FAILURE
+    message = f"{wording} Referência do erro: {error_id}."
+    return _update_job(job_id, status="failed", message=message, finished_at=utcnow())
 
 
 # --- worker --------------------------------------------------------------------------------
