@@ -1,15 +1,16 @@
-"""Product CSV import as a user meets it: spreadsheet line endings, files that are not CSV
-and a job that crashes."""
+"""Product CSV import and export as a user meets them: spreadsheet line endings, files that
+are not CSV, a job that crashes, and the download's headers and name."""
 
 from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_REDIS_URL, in_tenant
-from webapp.catalog import imports
+from webapp.catalog import imports, routes_io
 from webapp.catalog.csv_io import COLUMNS
 from webapp.catalog.models import Category, Product
 from webapp.core import jobs
@@ -134,3 +135,14 @@ def test_a_crashing_import_ends_failed_with_the_error_reference_and_stops_pollin
         assert jobs.relay_outbox() == 0
     page = client.get(panel.request.path)  # a reload shows the same verdict
     assert page.status_code == 200 and "A importação falhou" in page.get_data(as_text=True)
+
+
+def test_product_export_has_one_charset_and_a_local_time_name(app, tenant, login_as, monkeypatch):
+    # 00:54 UTC on 02/12 is 21:54 of 01/12 in São Paulo.
+    monkeypatch.setattr(routes_io, "utcnow", lambda: datetime(2026, 12, 2, 0, 54, tzinfo=UTC))
+    export = login_as("admin").get("/products/export.csv")
+    assert export.status_code == 200
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert export.headers["Content-Disposition"] == (
+        'attachment; filename="produtos-20261201-2154.csv"'
+    )

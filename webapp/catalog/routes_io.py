@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, request, stream_with_context
+from flask import abort, current_app, request, stream_with_context
 from flask_login import current_user
 
 from webapp.catalog import bp, imports, queries
 from webapp.catalog.csv_io import COLUMNS, export_rows
 from webapp.core.context import current_tenant_id, tenant_context
 from webapp.core.domain import DomainError
+from webapp.core.downloads import csv_download
 from webapp.core.htmx import render
 from webapp.core.models import utcnow
+from webapp.core.templating import local_time
 from webapp.extensions import db
 from webapp.identity.decorators import admin_required
 
@@ -71,9 +73,5 @@ def export_csv():
             products = db.session.scalars(query.execution_options(yield_per=1000))
             yield from export_rows(products)
 
-    filename = f"produtos-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    filename = f"produtos-{local_time(utcnow()):%Y%m%d-%H%M}.csv"  # the clock the user reads
+    return csv_download(stream_with_context(generate()), filename)

@@ -26,6 +26,7 @@ from flask_login import current_user
 
 from webapp.core.context import current_tenant_id, tenant_context
 from webapp.core.domain import DomainError, ValidationFailed
+from webapp.core.downloads import csv_download
 from webapp.core.htmx import render, render_partials, trigger
 from webapp.core.money import format_brl
 from webapp.core.pagination import Page, clamp
@@ -161,11 +162,8 @@ def statement_csv(customer_id: int):
             yield from queries.statement_csv(customer_id, period.date_from, period.date_to)
 
     suffix = "-".join(period.args().values()) or "completo"
-    response = Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="extrato-cliente-{customer.id}-{suffix}.csv"'
-    )
-    return response
+    filename = f"extrato-cliente-{customer.id}-{suffix}.csv"
+    return csv_download(stream_with_context(lines()), filename)
 
 
 def _adjust_page(customer: Customer, form: AdjustmentForm, status: int = 200):
