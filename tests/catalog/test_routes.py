@@ -133,6 +133,20 @@ def test_stale_edit_is_refused_with_current_values(app, tenant, login_as):
         assert services.get_product(product_id).name == "Primeira edição"
 
 
+def test_an_edit_without_its_version_says_to_reload_and_saves_nothing(app, tenant, login_as):
+    with in_tenant(app, tenant.tenant_id):
+        product_id = make_product(name="Nome original", sale_price="10", max_price="20")
+    client = login_as("admin")
+    form = {**FORM, "sku": "EDIT-1", "stock_qty": "", "name": "Outro nome"}
+    for version in ({}, {"version": "abc"}):
+        response = client.post(f"/products/{product_id}/edit", data={**form, **version})
+        assert response.status_code == 422
+        alert = re.search(r'<div class="alert alert-danger"[^>]*>([^<]*)<', response.text)
+        assert alert and "recarregue a página" in alert.group(1)
+    with in_tenant(app, tenant.tenant_id):
+        assert services.get_product(product_id).name == "Nome original"
+
+
 def test_stock_adjustment_dialog_updates_badge_and_triggers_refresh(app, tenant, login_as):
     with in_tenant(app, tenant.tenant_id):
         product_id = make_product(stock_qty=2, low_stock_threshold=5)

@@ -72,14 +72,6 @@ class ProductForm(Form):
             )
         }
 
-    def add_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [message]
-            else:
-                self.form_errors.append(message)
-
 
 class StockAdjustmentForm(Form):
     class Meta:
@@ -89,11 +81,3 @@ class StockAdjustmentForm(Form):
     kind_choices = (("in", "Entrada"), ("out", "Saída"))
     qty = StringField("Quantidade", render_kw={"inputmode": "numeric", "required": True, "min": 1})
     reason = TextAreaField("Motivo", render_kw={"required": True, "maxlength": 200, "rows": 2})
-
-    def add_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [message]
-            else:
-                self.form_errors.append(message)

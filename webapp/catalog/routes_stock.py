@@ -41,7 +41,7 @@ def adjust(product_id: int):
             product_id, form.kind.data, form.qty.data, form.reason.data, actor=current_user
         )
     except DomainError as exc:
-        form.add_errors(exc.fields or {"": exc.message})
+        form.add_errors(exc.fields, exc.message)
         return _adjust_page(services.get_product(product_id), form, status=exc.status)
     product = services.get_product(product_id)
     message = (

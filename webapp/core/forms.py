@@ -58,7 +58,24 @@ class PtBrMessages:
 PT_BR = PtBrMessages()
 
 
+# Fields the user never sees: a message for one of them goes on top of the form.
+_UNSEEN_FIELDS = frozenset({"HiddenField", "CSRFTokenField"})
+
+
 class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return PT_BR
+
+    def add_errors(self, fields: dict[str, str], message: str | None = None) -> None:
+        """A service's refusal on the form: each field's message next to its input; the
+        rest (no such field, a hidden one such as the record's version, or ``message`` when
+        no field is named) in the form's alert on top."""
+        for name, text in fields.items():
+            field = self._fields.get(name)
+            if field is None or field.type in _UNSEEN_FIELDS:
+                self.form_errors.append(text)
+            else:
+                field.errors = [*field.errors, text]
+        if not fields and message:
+            self.form_errors.append(message)

@@ -17,13 +17,7 @@ from webapp.customers.validation import clean_birth_date, clean_email, clean_pho
 
 def apply_errors(form: Form, exc: DomainError) -> int | None:
     """Show a service's field errors next to the fields; returns the duplicate customer id."""
-    for name, message in exc.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
-    if not exc.fields:
-        form.form_errors.append(exc.message)
+    form.add_errors(exc.fields, exc.message)
     return exc.details.get("customer_id")
 
 

@@ -83,12 +83,5 @@ def apply_errors(form, exc: DomainError) -> int:
 
     Returns the HTTP status the page should carry (422 invalid, 409 conflict...).
     """
-    for name, message in (exc.fields or {}).items():
-        target = getattr(form, name, None)
-        if target is not None:
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
-    if not exc.fields:
-        form.form_errors.append(exc.message)
+    form.add_errors(exc.fields, exc.message)
     return exc.status

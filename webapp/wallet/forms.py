@@ -63,11 +63,3 @@ class AdjustmentForm(Form):
     def signed_amount(self) -> Decimal:
         value = parse_money(self.amount.data)
         return value if self.direction.data == CREDIT else -value
-
-    def add_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            field = self._fields.get(name)
-            if field is not None and name != "idempotency_key":
-                field.errors = [message]
-            else:
-                self.form_errors.append(message)
