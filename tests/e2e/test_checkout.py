@@ -216,3 +216,44 @@ def test_typed_qty_that_is_not_a_whole_number_gets_the_servers_message(
     expect(line.locator("[data-error=qty]")).to_have_text("")  # the old message is gone
     expect(page.locator("[data-testid=total]")).to_contain_text("R$ 59,70")
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_refused_new_address_keeps_what_was_typed(app, new_page, make_tenant, make_user, kind):
+    from playwright.sync_api import expect
+
+    admin = make_tenant(f"Loja Endereço {kind}")
+    seller = make_user(admin.tenant_id, Role.SELLER)
+    _shop(app, admin)
+    page = new_page(kind)
+    _sign_in(page, seller)
+    page.goto("/checkout")
+    page.locator("#customer-q").fill("52998224725")
+    page.locator("[data-testid=customer-picks] button").first.click()
+    page.get_by_text("+ Novo endereço de entrega").click()
+    typed = {
+        "zip": "01310-100",
+        "street": "Av. Paulista",
+        "number": "1000",
+        "complement": "Apto 12",
+        "district": "Bela Vista",
+        "city": "São Paulo",
+        "state": "XX",
+    }
+    form = page.locator("[data-testid=address-form]")
+    for name, value in typed.items():
+        form.locator(f"#addr-{name}").fill(value)
+    form.get_by_role("button", name="Salvar endereço").click()
+    message = form.locator("#addr-state-error")
+    expect(message).to_have_text("UF inválida: use a sigla do estado (ex.: SP).")
+    for name, value in typed.items():
+        expect(form.locator(f"#addr-{name}")).to_have_value(value)
+    expect(form.locator(".is-invalid")).to_have_count(1)
+    # Readable: a line holds at least "UF inválida:" (the old one-column UF broke words).
+    assert message.bounding_box()["width"] >= 120
+    screenshot(page, f"checkout-{kind}-09-address-refused")
+    form.locator("#addr-state").fill("sp")
+    form.get_by_role("button", name="Salvar endereço").click()
+    expect(page.locator(".address-pick", has_text="Av. Paulista, 1000")).to_have_count(1)
+    expect(page.locator(".address-pick input:checked")).to_have_count(1)
+    assert page.locator(".address-pick:has(input:checked)").inner_text().startswith("Av. Paulista")

@@ -194,6 +194,30 @@ def test_inline_address_form_errors_and_success(seller_client, shop):
     assert good.status_code == 200 and "Av. Paulista" in good.get_data(as_text=True)
 
 
+NEW_ADDRESS = {
+    "zip": "01310-100",
+    "street": "Av. Paulista",
+    "number": "1000",
+    "complement": 'Apto "12"',
+    "district": "Bela Vista",
+    "city": "São Paulo",
+    "state": "XX",
+}
+
+
+def test_refused_address_comes_back_as_typed_with_only_the_bad_field_marked(seller_client, shop):
+    seller_client.post("/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX)
+    bad = seller_client.post("/checkout/address/new", data=NEW_ADDRESS, headers=HX)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "UF inválida" in html
+    for name, value in NEW_ADDRESS.items():
+        shown = value.replace('"', "&#34;")
+        assert re.search(rf'id="addr-{name}" name="{name}" value="{shown}"', html), name
+    assert re.findall(r'class="form-control[^"]*is-invalid" id="addr-(\w+)"', html) == ["state"]
+    assert 'aria-describedby="addr-state-error"' in html
+    assert seller_client.get("/checkout").get_data(as_text=True).count("Av. Paulista") == 0
+
+
 def test_park_and_resume(seller_client, shop):
     _ready_cart(seller_client, shop)
     parked = seller_client.post(

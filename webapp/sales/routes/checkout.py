@@ -25,8 +25,8 @@ CART_PANELS = ("lines", "summary", "scan")
 CUSTOMER_PANELS = ("customer", "summary")
 
 
-def _respond(errors=None, status=200, panels=CART_PANELS, notice=None):
-    view = views.build(carts.get_active_cart(current_user), errors, notice)
+def _respond(errors=None, status=200, panels=CART_PANELS, notice=None, address_form=None):
+    view = views.build(carts.get_active_cart(current_user), errors, notice, address_form)
     if request.htmx:
         return views.partials(view, panels, status)
     if errors:
@@ -34,12 +34,16 @@ def _respond(errors=None, status=200, panels=CART_PANELS, notice=None):
     return redirect(url_for("sales.checkout"))
 
 
-def _act(action, *args, panels=CART_PANELS, notice=None):
-    """Run a cart use case and answer with the panels it changed (or its error, inline)."""
+def _act(action, *args, panels=CART_PANELS, notice=None, address_form=None):
+    """Run a cart use case and answer with the panels it changed (or its error, inline).
+
+    ``address_form``: what the new-address form posted, shown again if the action fails.
+    """
     try:
         action(current_user, *args)
     except DomainError as exc:
-        return _respond(exc.fields or {"code": exc.message}, exc.status, panels)
+        errors = exc.fields or {"code": exc.message}
+        return _respond(errors, exc.status, panels, address_form=address_form)
     return _respond(panels=panels, notice=notice)
 
 
@@ -75,12 +79,14 @@ def cart_address():
 
 @bp.route("/checkout/address/new", methods=["POST"])
 def cart_address_new():
-    form = AddressForm(data={"kind": "shipping"} | request.form.to_dict())
+    """Save a new shipping address; a refused one comes back as typed, the bad fields marked."""
+    typed = request.form.to_dict()
+    form = AddressForm(data={"kind": "shipping"} | typed)
     form.kind.data = "shipping"
     if not form.validate():
         errors = {f"address_form.{name}": " ".join(msgs) for name, msgs in form.errors.items()}
-        return _respond(errors, 422, CUSTOMER_PANELS)
-    return _act(carts.add_address, form.values(), panels=CUSTOMER_PANELS)
+        return _respond(errors, 422, CUSTOMER_PANELS, address_form=typed)
+    return _act(carts.add_address, form.values(), panels=CUSTOMER_PANELS, address_form=typed)
 
 
 @bp.route("/checkout/scan", methods=["POST"])

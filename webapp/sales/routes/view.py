@@ -49,6 +49,8 @@ class CheckoutView:
     balance: Decimal = ZERO
     parked: list = field(default_factory=list)
     notice: str | None = None
+    # What was typed in the new-address form, shown again when it was refused.
+    address_form: dict[str, str] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -78,7 +80,12 @@ def map_errors(cart, exc: DomainError) -> dict[str, str]:
     return errors or {"confirm": exc.message}
 
 
-def build(cart, errors: dict[str, str] | None = None, notice: str | None = None) -> CheckoutView:
+def build(
+    cart,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    address_form: dict[str, str] | None = None,
+) -> CheckoutView:
     errors = dict(errors or {})
     quote = sales.quote(
         customer_id=cart.customer_id,
@@ -93,7 +100,14 @@ def build(cart, errors: dict[str, str] | None = None, notice: str | None = None)
         quoted = quote.lines[i] if i < len(quote.lines) else None
         lines.append(LineView(line, quoted, problems.get(f"items.{i}"), mine))
     return CheckoutView(
-        cart, quote, lines, errors, quote.balance, carts.parked_carts(current_user), notice
+        cart,
+        quote,
+        lines,
+        errors,
+        quote.balance,
+        carts.parked_carts(current_user),
+        notice,
+        address_form or {},
     )
 
 
