@@ -165,3 +165,19 @@ def test_list_filters_by_customer_and_seller(seller, api_client, shop, stock, ap
     refused = admin.get("/api/v1/orders?customer_id=abc")
     assert refused.status_code == 422
     assert refused.get_json()["details"]["fields"]["customer_id"] == ["Informe um número inteiro."]
+
+
+def test_a_body_that_is_not_json_or_money_as_a_number_is_refused_in_portuguese(seller, shop):
+    broken = seller.post(
+        "/api/v1/orders",
+        data="{customer_id: 1,",
+        content_type="application/json",
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert broken.status_code == 422 and broken.get_json()["error"] == "validation_error"
+    assert broken.get_json()["details"]["fields"] == {
+        "json": ["O corpo da requisição não é um JSON válido."]
+    }
+    as_number = post_order(seller, body(shop, [], wallet_amount=1.5))
+    fields = as_number.get_json()["details"]["fields"]
+    assert fields["wallet_amount"] == ['Envie o valor como texto, como "19.90".']

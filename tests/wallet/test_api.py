@@ -206,6 +206,6 @@ def test_refusals_carry_a_portuguese_message(api_client):
     assert conflict["error"] == "conflict" and conflict["message"]
     assert conflict["message"] != conflict["error"]
     forbidden = _adjust(api_client("seller"), 1, key="pt-3").get_json()
-    assert forbidden["message"] == "Você não tem permissão para acessar esta página."
+    assert forbidden["message"] == "Seu perfil não tem permissão para esta operação."
     missing = api.get(f"{BASE}/999999/wallet/entries").get_json()
     assert missing["message"] == "Cliente não encontrado."

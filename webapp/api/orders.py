@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema, serialized
+from webapp.api.schemas import Money, PageQuerySchema, PaginationSchema, serialized
 from webapp.core.ids import MAX_ID
 from webapp.core.money import to_api
 from webapp.sales import services as sales
@@ -19,7 +19,6 @@ from webapp.sales.models import PAYMENT_METHODS, STATUSES, Order
 
 blp = Blueprint("api_orders", __name__, description="Pedidos: venda, consulta e situação")
 
-MONEY = {"metadata": {"example": "19.90", "description": "decimal com 2 casas, como texto"}}
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A JSON body says 1, not "1"; a query string only ever holds text.
 ID = {"strict": True, "validate": ID_RANGE}
@@ -38,14 +37,14 @@ class IdempotencyHeaderSchema(Schema):
 class OrderItemInSchema(Schema):
     product_id = fields.Integer(required=True, **ID)
     qty = fields.Integer(required=True, strict=True)
-    unit_price = fields.String(allow_none=True, load_default=None, **MONEY)
+    unit_price = Money(allow_none=True, load_default=None)
 
 
 class OrderInSchema(Schema):
     customer_id = fields.Integer(required=True, **ID)
     shipping_address_id = fields.Integer(required=True, **ID)
     items = fields.List(fields.Nested(OrderItemInSchema), required=True)
-    wallet_amount = fields.String(load_default="0.00", allow_none=True, **MONEY)
+    wallet_amount = Money(load_default="0.00", allow_none=True)
     payment_method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
 
 

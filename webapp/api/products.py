@@ -10,14 +10,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema, serialized
+from webapp.api.schemas import Money, PageQuerySchema, PaginationSchema, serialized
 from webapp.catalog import queries, services
 from webapp.catalog.serializers import movement_json, product_json
 from webapp.identity.decorators import admin_required
 
 blp = Blueprint("api_products", __name__, description="Produtos, preços e estoque")
-
-MONEY = {"metadata": {"example": "19.90", "description": "decimal com 2 casas, como texto"}}
 
 
 class ProductQuerySchema(PageQuerySchema):
@@ -29,10 +27,10 @@ class ProductInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     ean = fields.String(allow_none=True, load_default=None)
     category = fields.String(allow_none=True, load_default=None)
-    cost_price = fields.String(required=True, **MONEY)
-    sale_price = fields.String(required=True, **MONEY)
-    min_price = fields.String(allow_none=True, load_default=None, **MONEY)
-    max_price = fields.String(allow_none=True, load_default=None, **MONEY)
+    cost_price = Money(required=True)
+    sale_price = Money(required=True)
+    min_price = Money(allow_none=True, load_default=None)
+    max_price = Money(allow_none=True, load_default=None)
     tax_rate = fields.String(load_default="0", metadata={"example": "18.00"})
     stock_qty = fields.Integer(load_default=0, validate=validate.Range(min=0))
     low_stock_threshold = fields.Integer(load_default=5, validate=validate.Range(min=0))
@@ -45,10 +43,10 @@ class ProductPatchSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     ean = fields.String(allow_none=True)
     category = fields.String(allow_none=True)
-    cost_price = fields.String(**MONEY)
-    sale_price = fields.String(**MONEY)
-    min_price = fields.String(allow_none=True, **MONEY)
-    max_price = fields.String(allow_none=True, **MONEY)
+    cost_price = Money()
+    sale_price = Money()
+    min_price = Money(allow_none=True)
+    max_price = Money(allow_none=True)
     tax_rate = fields.String()
     low_stock_threshold = fields.Integer(validate=validate.Range(min=0))
     active = fields.Boolean()

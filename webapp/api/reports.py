@@ -12,15 +12,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import PaginationSchema
+from webapp.api.schemas import Money, PaginationSchema
 from webapp.core.money import to_api
 from webapp.core.pagination import MAX_PAGE
 from webapp.reports import abc, exports, services
 from webapp.reports.periods import Period, local_today, resolve_period
 
 blp = Blueprint("api_reports", __name__, description="Relatórios e exportações")
-
-MONEY = {"metadata": {"example": "1234.56", "description": "decimal com 2 casas, como texto"}}
 
 
 class PeriodQuerySchema(Schema):
@@ -53,16 +51,16 @@ class AbcQuerySchema(PeriodQuerySchema):
 class ReportSummarySchema(Schema):
     date_from = fields.String(data_key="from")
     date_to = fields.String(data_key="to")
-    revenue = fields.String(**MONEY)
+    revenue = Money()
     orders = fields.Integer()
-    average_ticket = fields.String(**MONEY)
-    taxes = fields.String(**MONEY)
-    cogs = fields.String(**MONEY)
-    gross_margin = fields.String(**MONEY)
+    average_ticket = Money()
+    taxes = Money()
+    cogs = Money()
+    gross_margin = Money()
     cashback_granted = fields.String(metadata={"description": "líquido: concedido - estornado"})
-    cashback_credited = fields.String(**MONEY)
-    cashback_reversed = fields.String(**MONEY)
-    refunds = fields.String(**MONEY)
+    cashback_credited = Money()
+    cashback_reversed = Money()
+    refunds = Money()
 
 
 class AbcRowSchema(Schema):
@@ -70,7 +68,7 @@ class AbcRowSchema(Schema):
     sku = fields.String()
     name = fields.String()
     category = fields.String()
-    revenue = fields.String(**MONEY)
+    revenue = Money()
     units = fields.Integer()
     share = fields.String(metadata={"description": "fração 0..1, 6 casas"})
     cumulative_share = fields.String()
@@ -90,10 +88,10 @@ class AbcListSchema(Schema):
 class SellerRankSchema(Schema):
     seller_id = fields.Integer(allow_none=True)
     name = fields.String()
-    revenue = fields.String(**MONEY)
+    revenue = Money()
     orders = fields.Integer()
-    average_ticket = fields.String(**MONEY)
-    cashback = fields.String(**MONEY)
+    average_ticket = Money()
+    cashback = Money()
 
 
 class SellerRankListSchema(Schema):
@@ -104,7 +102,7 @@ class SellerRankListSchema(Schema):
 class VipCustomerSchema(Schema):
     customer_id = fields.Integer()
     name = fields.String()
-    revenue = fields.String(**MONEY)
+    revenue = Money()
     orders = fields.Integer(metadata={"description": "frequência"})
     recency_days = fields.Integer()
     last_purchase = fields.String()

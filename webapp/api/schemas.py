@@ -8,6 +8,18 @@ from marshmallow import Schema, fields, validate
 from webapp.core.pagination import MAX_PAGE, MAX_PER_PAGE
 
 
+class Money(fields.String):
+    """A money amount: a decimal string with two places ("19.90"). A JSON number is refused
+    with a message saying so: the client's float may already have rounded it."""
+
+    default_error_messages = {"invalid": 'Envie o valor como texto, como "19.90".'}
+
+    METADATA = {"description": "decimal com 2 casas, como texto", "example": "19.90"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "metadata": {**self.METADATA, **kwargs.get("metadata", {})}})
+
+
 class PaginationSchema(Schema):
     page = fields.Integer()
     per_page = fields.Integer()

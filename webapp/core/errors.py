@@ -105,6 +105,9 @@ ERROR_TEXT = {
     500: ("Algo deu errado", "Um erro inesperado aconteceu. Nossa equipe foi avisada."),
 }
 
+# Where the page's wording would not fit an API client.
+API_TEXT = {403: "Seu perfil não tem permissão para esta operação."}
+
 API_CODES = {
     400: "validation_error",
     401: "invalid_token",
@@ -134,11 +137,11 @@ def error_response(status: int, message: str | None = None, error_id: str | None
     title, default_text = ERROR_TEXT.get(
         status, ERROR_TEXT[500] if status >= 500 else ERROR_TEXT[400]
     )
-    text = message or default_text
     if is_api_request():
         details = {"error_id": error_id} if error_id else {}
         code = "internal_error" if status >= 500 else API_CODES.get(status, "validation_error")
-        return api_error(status, code, text, details)
+        return api_error(status, code, message or API_TEXT.get(status, default_text), details)
+    text = message or default_text
     if request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     ):
@@ -206,10 +209,16 @@ def _validation_messages(exc: HTTPException) -> dict | None:
         return None
     # webargs nests by location ("json", "query"); the client only cares about fields.
     flat: dict = {}
-    for value in messages.values():
+    for location, value in messages.items():
         if isinstance(value, dict):
             flat.update(value)
+        elif isinstance(value, list):  # about the whole body, e.g. one that is not JSON
+            flat[location] = [WEBARGS_MESSAGES.get(text, text) for text in value]
     return flat or messages
+
+
+# The one message webargs writes itself (marshmallow's are translated in api/messages.py).
+WEBARGS_MESSAGES = {"Invalid JSON body.": "O corpo da requisição não é um JSON válido."}
 
 
 def _custom_description(exc: HTTPException) -> str | None:
