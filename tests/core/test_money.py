@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.core.money import InvalidMoney, TooManyDecimals, format_brl, parse_money, to_api
+from webapp.core.money import (
+    InvalidMoney,
+    TooManyDecimals,
+    format_brl,
+    format_number,
+    parse_money,
+    to_api,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,4 +42,12 @@ def test_a_fraction_of_a_centavo_is_refused_not_rounded(raw):
 def test_format_brl():
     assert format_brl(Decimal("1234567.8")) == "R$ 1.234.567,80"
     assert format_brl(Decimal("-3.456")) == "-R$ 3,46"
+    assert format_brl(Decimal("0")) == "R$ 0,00"
+
+
+def test_format_number_groups_thousands_the_brazilian_way():
+    assert format_number(Decimal("43197.3"), 1) == "43.197,3"  # an ABC row's days of cover
+    assert format_number(Decimal("18"), 2) == "18,00"
+    assert format_number(Decimal("-1234567.891"), 2) == "-1.234.567,89"
+    assert format_number(None) == ""
     assert to_api(Decimal("5")) == "5.00"

@@ -74,11 +74,16 @@ def format_brl(value: Decimal | None) -> str:
     """``Decimal('1234.5')`` -> ``'R$ 1.234,50'``; negative amounts keep their sign."""
     if value is None:
         return ""
-    amount = quantize(Decimal(value))
-    sign = "-" if amount < 0 else ""
-    integer, cents = f"{abs(amount):.2f}".split(".")
-    grouped = f"{int(integer):,}".replace(",", ".")
-    return f"{sign}R$ {grouped},{cents}"
+    amount = format_number(quantize(Decimal(value)), 2)
+    return f"-R$ {amount[1:]}" if amount.startswith("-") else f"R$ {amount}"
+
+
+def format_number(value: Decimal | int | None, places: int = 2) -> str:
+    """A number as pt-BR shows it: ``43197.3`` -> ``'43.197,3'`` (``places`` decimals)."""
+    if value is None:
+        return ""
+    grouped = f"{Decimal(value):,.{places}f}"  # "43,197.3"
+    return grouped.translate(str.maketrans(",.", ".,"))
 
 
 def to_api(value: Decimal | None) -> str | None:

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from webapp.core.documents import format_cep, format_document, format_phone
-from webapp.core.money import format_brl
+from webapp.core.money import format_brl, format_number
 from webapp.core.navigation import install_navigation
 
 
@@ -77,6 +77,7 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["money"] = money_html
     app.jinja_env.globals["status_badge"] = status_badge_html
     app.jinja_env.filters["brl"] = format_brl
+    app.jinja_env.filters["number_br"] = format_number
     app.jinja_env.filters["datetime_br"] = format_datetime
     app.jinja_env.filters["date_br"] = format_date
     app.jinja_env.filters["cpf_cnpj"] = format_document
