@@ -67,6 +67,15 @@
   }
   document.addEventListener("htmx:oobAfterSwap", flagOverStock);
 
+  // --- the sale on screen: cart actions name it, so the server can tell when another tab
+  // finished, parked or discarded it and redraw the whole screen (routes/checkout.py) ---
+  document.addEventListener("htmx:configRequest", function (event) {
+    var summary = document.getElementById("cart-summary");
+    if (summary && summary.dataset.cartId && event.detail.verb === "post") {
+      event.detail.headers["X-Cart-Id"] = summary.dataset.cartId;
+    }
+  });
+
   // --- scan box: a scanner types digits + Enter; clear and refocus after every add ---
   function scanInput() {
     return document.getElementById("scan-code");

@@ -257,3 +257,36 @@ def test_refused_new_address_keeps_what_was_typed(app, new_page, make_tenant, ma
     expect(page.locator(".address-pick", has_text="Av. Paulista, 1000")).to_have_count(1)
     expect(page.locator(".address-pick input:checked")).to_have_count(1)
     assert page.locator(".address-pick:has(input:checked)").inner_text().startswith("Av. Paulista")
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_second_tab_learns_the_sale_was_finished_in_the_first(
+    app, new_page, make_tenant, make_user, kind
+):
+    from playwright.sync_api import expect
+
+    first = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Abas {kind}")
+    first.locator("#customer-q").fill("52998224725")
+    first.locator("[data-testid=customer-picks] button").first.click()
+    expect(first.locator("[data-testid=cart-customer]")).to_contain_text("Maria da Silva")
+    second = first.context.new_page()  # same seller, same sale, another tab
+    second.goto("/checkout")
+    expect(second.locator("[data-testid=cart-customer]")).to_contain_text("Maria da Silva")
+
+    first.locator("[data-testid=finish]").click()
+    first.locator("[data-testid=confirm]").click()
+    expect(first.locator("[data-testid=order-created]")).to_be_visible()
+    order_id = re.search(r"/orders/(\d+)", first.url).group(1)
+
+    second.locator("#scan-code").fill("ACUCAR-1")
+    second.locator("#scan-code").press("Enter")
+    expect(second.locator("[data-testid=cart-warning]")).to_have_text(
+        f"A venda anterior já foi finalizada em outra aba (pedido #{order_id})."
+    )
+    expect(second.locator("[data-testid=cart-customer]")).to_have_count(0)
+    expect(second.locator("#customer-q")).to_be_visible()
+    expect(second.locator("[data-testid=line]")).to_have_count(1)
+    expect(second.locator("[data-testid=line]")).to_contain_text("Açúcar refinado 1 kg")
+    expect(second.locator("[data-testid=summary]")).to_contain_text("Escolha o cliente")
+    screenshot(second, f"checkout-{kind}-10-other-tab-finished", full_page=False)
+    assert_no_console_errors(second)

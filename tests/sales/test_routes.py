@@ -282,6 +282,60 @@ def test_checkout_error_lands_on_the_line_and_keeps_the_cart(app, tenant, seller
     assert 'data-qty="11"' in seller_client.get("/checkout").get_data(as_text=True)
 
 
+def _cart_on_screen(client) -> str:
+    html = client.get("/checkout").get_data(as_text=True)
+    return re.search(r'data-testid="summary" data-cart-id="(\d+)"', html).group(1)
+
+
+def test_a_sale_finished_in_another_tab_redraws_the_whole_screen_with_a_notice(
+    app, tenant, seller_client, shop
+):
+    _ready_cart(seller_client, shop)
+    shown = _cart_on_screen(seller_client)  # tab B keeps showing this sale
+    done = seller_client.post("/checkout/confirm", data={"cart_id": shown}, headers=HX)  # tab A
+    order_id = re.search(r"/orders/(\d+)", done.headers["HX-Redirect"]).group(1)
+    response = seller_client.post(
+        "/checkout/scan", data={"code": EAN}, headers=HX | {"X-Cart-Id": shown}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"A venda anterior já foi finalizada em outra aba (pedido #{order_id})." in html
+    for panel in ("cart-customer", "cart-lines", "cart-summary", "scan-feedback", "cart-parked"):
+        assert re.search(rf'<\w+ id="{panel}"[^>]* hx-swap-oob="true"', html), panel
+    assert 'id="customer-q"' in html and "Maria da Silva" not in html  # the new sale's panel
+    assert html.count('data-testid="line"') == 1 and f'data-cart-id="{shown}"' not in html
+
+
+def test_a_sale_parked_or_discarded_in_another_tab_is_named_too(seller_client, shop):
+    _ready_cart(seller_client, shop)
+    parked = _cart_on_screen(seller_client)
+    seller_client.post("/checkout/park", headers=HX | {"X-Cart-Id": parked})
+    html = seller_client.post(
+        "/checkout/payment", data={"payment_method": "cash"}, headers=HX | {"X-Cart-Id": parked}
+    ).get_data(as_text=True)
+    assert "A venda desta tela foi estacionada em outra aba." in html and 'id="cart-lines"' in html
+    # Tab A brings the first sale back (the one tab B shows is parked) and throws B's away.
+    seller_client.post("/checkout/scan", data={"code": EAN}, headers=HX)
+    dropped = _cart_on_screen(seller_client)
+    seller_client.post(f"/checkout/parked/{parked}/resume", headers=HX)
+    seller_client.post("/checkout/discard", data={"cart_id": dropped}, headers=HX)
+    html = seller_client.post(
+        "/checkout/scan", data={"code": EAN}, headers=HX | {"X-Cart-Id": dropped}
+    ).get_data(as_text=True)
+    assert "A venda desta tela foi descartada em outra aba." in html
+    assert "Maria da Silva" in html  # the resumed sale, all of it
+
+
+def test_actions_on_the_sale_on_screen_answer_only_their_panels(seller_client, shop):
+    _ready_cart(seller_client, shop)
+    shown = _cart_on_screen(seller_client)
+    html = seller_client.post(
+        "/checkout/scan", data={"code": EAN}, headers=HX | {"X-Cart-Id": shown}
+    ).get_data(as_text=True)
+    assert 'data-testid="cart-warning"' not in html and 'id="cart-customer"' not in html
+    assert 'data-qty="2"' in html
+
+
 # --- orders ---------------------------------------------------------------------------------
 
 

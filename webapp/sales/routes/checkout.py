@@ -18,15 +18,18 @@ from webapp.customers.forms import AddressForm
 from webapp.sales import bp
 from webapp.sales import cart as carts
 from webapp.sales import services as sales
+from webapp.sales.cart_models import CONVERTED, PARKED
 from webapp.sales.forms import looks_like_document
 from webapp.sales.routes import view as views
 
 CART_PANELS = ("lines", "summary", "scan")
 CUSTOMER_PANELS = ("customer", "summary")
+ALL_PANELS = ("customer", "lines", "summary", "scan", "parked")
 
 
-def _respond(errors=None, status=200, panels=CART_PANELS, notice=None, address_form=None):
-    view = views.build(carts.get_active_cart(current_user), errors, notice, address_form)
+def _respond(errors=None, status=200, panels=CART_PANELS, **shown):
+    """``shown``: the rest of what the screen says (notice, warning, address_form)."""
+    view = views.build(carts.get_active_cart(current_user), errors, **shown)
     if request.htmx:
         return views.partials(view, panels, status)
     if errors:
@@ -39,12 +42,36 @@ def _act(action, *args, panels=CART_PANELS, notice=None, address_form=None):
 
     ``address_form``: what the new-address form posted, shown again if the action fails.
     """
+    warning = _sale_left_screen()
+    if warning:
+        panels = ALL_PANELS  # the screen shows a sale that is gone: redraw all of it
     try:
         action(current_user, *args)
     except DomainError as exc:
         errors = exc.fields or {"code": exc.message}
-        return _respond(errors, exc.status, panels, address_form=address_form)
-    return _respond(panels=panels, notice=notice)
+        return _respond(errors, exc.status, panels, address_form=address_form, warning=warning)
+    return _respond(panels=panels, notice=notice, warning=warning)
+
+
+def _sale_left_screen() -> str | None:
+    """What happened to the sale on screen, if another tab finished, parked or discarded it.
+
+    checkout.js names that sale in ``X-Cart-Id``. The action then lands on the seller's open
+    sale (a new one), so the whole screen is redrawn with this notice instead of a few panels
+    mixing two sales. Asked before the action: parking or resuming here is no surprise.
+    """
+    shown = request.headers.get("X-Cart-Id")
+    if not shown:
+        return None
+    try:
+        cart = carts.get_cart(current_user, shown)
+    except NotFound:
+        return "A venda desta tela foi descartada em outra aba."
+    if cart.status == CONVERTED:
+        return f"A venda anterior já foi finalizada em outra aba (pedido #{cart.order_id})."
+    if cart.status == PARKED:
+        return "A venda desta tela foi estacionada em outra aba."
+    return None
 
 
 @bp.route("/checkout")
@@ -148,7 +175,7 @@ def cart_park():
     return _act(
         carts.park,
         request.form.get("label"),
-        panels=("customer", "lines", "summary", "scan", "parked"),
+        panels=ALL_PANELS,
         notice="Venda estacionada. Você pode retomá-la em “Vendas estacionadas”.",
     )
 
@@ -158,7 +185,7 @@ def cart_resume(cart_id: int):
     return _act(
         carts.resume,
         cart_id,
-        panels=("customer", "lines", "summary", "scan", "parked"),
+        panels=ALL_PANELS,
         notice="Venda retomada.",
     )
 
@@ -168,7 +195,7 @@ def cart_discard():
     return _act(
         carts.discard,
         request.form.get("cart_id") or None,
-        panels=("customer", "lines", "summary", "scan", "parked"),
+        panels=ALL_PANELS,
         notice="Venda descartada.",
     )
 

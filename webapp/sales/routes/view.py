@@ -51,6 +51,7 @@ class CheckoutView:
     notice: str | None = None
     # What was typed in the new-address form, shown again when it was refused.
     address_form: dict[str, str] = field(default_factory=dict)
+    warning: str | None = None  # the sale on screen changed in another tab
 
     @property
     def problems(self) -> list[str]:
@@ -85,6 +86,7 @@ def build(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     address_form: dict[str, str] | None = None,
+    warning: str | None = None,
 ) -> CheckoutView:
     errors = dict(errors or {})
     quote = sales.quote(
@@ -108,6 +110,7 @@ def build(
         carts.parked_carts(current_user),
         notice,
         address_form or {},
+        warning,
     )
 
 
