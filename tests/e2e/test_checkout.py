@@ -23,8 +23,9 @@ EAN = "7891000100103"
 
 def assert_no_console_errors(page) -> None:
     """No console errors except the browser's own line for the 4xx answers this test provokes
-    on purpose (unknown code, price out of range, bad quantity: htmx swaps those fragments)."""
-    provoked = re.compile(r"status of (422|409) .*/checkout/(scan|lines/\d+/(price|qty))")
+    on purpose (unknown code, price out of range, bad quantity, stock gone at confirm: htmx
+    swaps those fragments)."""
+    provoked = re.compile(r"status of (422|409) .*/checkout/(scan|confirm|lines/\d+/(price|qty))")
     errors = [e for e in console_errors(page) if not provoked.search(e)]
     assert not errors, "browser reported errors:\n" + "\n".join(errors)
 
@@ -181,17 +182,22 @@ def test_checkout_badge_drops_for_a_second_open_checkout(app, new_page, make_ten
     assert_no_console_errors(watcher)
 
 
+# The desktop checks of the checkout run at a common laptop width.
+LAPTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
 def _cart_with_one_line(app, new_page, make_tenant, make_user, kind, shop_name):
+    """A seller's checkout with the coffee scanned once; returns (page, shop admin)."""
     admin = make_tenant(shop_name)
     seller = make_user(admin.tenant_id, Role.SELLER)
     _shop(app, admin)
-    page = new_page(kind)
+    page = new_page(kind, **(LAPTOP if kind == "desktop" else {}))
     _sign_in(page, seller)
     page.goto("/checkout")
     page.locator("#scan-code").click()
     page.keyboard.type(EAN)
     page.keyboard.press("Enter")
-    return page
+    return page, admin
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
@@ -200,7 +206,7 @@ def test_typed_qty_that_is_not_a_whole_number_gets_the_servers_message(
 ):
     from playwright.sync_api import expect
 
-    page = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Qtd {kind}")
+    page, _ = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Qtd {kind}")
     line = page.locator("[data-testid=line]")
     expect(line).to_have_attribute("data-qty", "1")
     for typed, message in [("2.5", "Informe uma quantidade inteira."), ("0", "mínima é 1")]:
@@ -265,7 +271,7 @@ def test_second_tab_learns_the_sale_was_finished_in_the_first(
 ):
     from playwright.sync_api import expect
 
-    first = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Abas {kind}")
+    first, _ = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Abas {kind}")
     first.locator("#customer-q").fill("52998224725")
     first.locator("[data-testid=customer-picks] button").first.click()
     expect(first.locator("[data-testid=cart-customer]")).to_contain_text("Maria da Silva")
@@ -290,3 +296,49 @@ def test_second_tab_learns_the_sale_was_finished_in_the_first(
     expect(second.locator("[data-testid=summary]")).to_contain_text("Escolha o cliente")
     screenshot(second, f"checkout-{kind}-10-other-tab-finished", full_page=False)
     assert_no_console_errors(second)
+
+
+def _text_fits(locator) -> bool:
+    """The box shows its whole value (nothing scrolled out of sight)."""
+    return locator.evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_big_quantities_fit_and_a_stock_shortfall_at_confirm_reads_once(
+    app, new_page, make_tenant, make_user, kind
+):
+    from playwright.sync_api import expect
+
+    from webapp.catalog import services as catalog
+
+    page, admin = _cart_with_one_line(
+        app, new_page, make_tenant, make_user, kind, f"Loja Estoque {kind}"
+    )
+    line = page.locator("[data-testid=line]")
+    page.locator("[data-testid=qty]").fill("9999")
+    page.locator("[data-testid=qty]").press("Tab")
+    expect(line).to_have_attribute("data-qty", "9999")
+    assert _text_fits(page.locator("[data-testid=qty]"))
+    screenshot(page, f"checkout-{kind}-11-qty-9999", full_page=False)
+
+    page.locator("#customer-q").fill("52998224725")
+    page.locator("[data-testid=customer-picks] button").first.click()
+    page.locator("[data-testid=qty]").fill("12")  # all the stock
+    page.locator("[data-testid=qty]").press("Tab")
+    expect(line).to_have_attribute("data-qty", "12")
+    page.locator("[data-testid=finish]").click()
+    expect(page.locator("[data-testid=confirm]")).to_be_enabled()
+    product_id = int(line.get_attribute("data-product-id"))
+    with in_tenant(app, admin.tenant_id):  # the counter sells 2 while the dialog is open
+        catalog.adjust_stock(product_id, "out", 2, "Venda no balcão", actor=admin.id)
+    page.locator("[data-testid=confirm]").click()
+    expect(line.locator("[data-testid=over-stock]")).to_have_text(
+        "Estoque insuficiente do produto CAFE-500: disponível 10."
+    )
+    assert line.inner_text().count("Estoque insuficiente") == 1
+    assert _text_fits(page.locator("[data-testid=qty]"))
+    # The message wraps in its own column; the name keeps room for whole words.
+    name_width = line.locator(".cart-line-name").bounding_box()["width"]
+    assert name_width >= (180 if kind == "desktop" else 300), name_width
+    screenshot(page, f"checkout-{kind}-12-stock-short-at-confirm", full_page=False)
+    assert_no_console_errors(page)

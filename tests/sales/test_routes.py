@@ -278,7 +278,8 @@ def test_checkout_error_lands_on_the_line_and_keeps_the_cart(app, tenant, seller
     body = response.get_data(as_text=True)
     assert response.status_code == 409 and "checkout:failed" in response.headers["HX-Trigger"]
     assert f'data-line-id="{line_id}"' in body
-    assert "stoque insuficiente" in body
+    line = body[body.index(f'data-line-id="{line_id}"') : body.index("</article>")]
+    assert line.count("Estoque insuficiente do produto CAFE-500: disponível 10.") == 1
     assert 'data-qty="11"' in seller_client.get("/checkout").get_data(as_text=True)
 
 

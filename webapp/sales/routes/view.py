@@ -99,8 +99,11 @@ def build(
     for i, line in enumerate(cart.lines):
         prefix = f"lines.{line.id}."
         mine = {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
+        problem = problems.get(f"items.{i}")
+        if problem and mine.get("qty") == problem:
+            del mine["qty"]  # a failed confirm's stock message: the line shows it already
         quoted = quote.lines[i] if i < len(quote.lines) else None
-        lines.append(LineView(line, quoted, problems.get(f"items.{i}"), mine))
+        lines.append(LineView(line, quoted, problem, mine))
     return CheckoutView(
         cart,
         quote,
