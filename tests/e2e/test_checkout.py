@@ -342,3 +342,42 @@ def test_big_quantities_fit_and_a_stock_shortfall_at_confirm_reads_once(
     assert name_width >= (180 if kind == "desktop" else 300), name_width
     screenshot(page, f"checkout-{kind}-12-stock-short-at-confirm", full_page=False)
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_wallet_that_cannot_pay_it_all_says_so_and_offers_no_confirm(
+    app, new_page, make_tenant, make_user, kind
+):
+    from playwright.sync_api import expect
+
+    from webapp.extensions import db
+    from webapp.identity.models import User
+    from webapp.wallet import services as wallet
+
+    page, admin = _cart_with_one_line(
+        app, new_page, make_tenant, make_user, kind, f"Loja Carteira {kind}"
+    )
+    with in_tenant(app, admin.tenant_id):
+        customer_id = customers.lookup_by_document("52998224725").id
+        manager = db.session.get(User, admin.id)
+        wallet.manual_adjustment(manager, customer_id, Decimal("15.00"), "Brinde", "gift-e2e")
+    page.locator("#customer-q").fill("52998224725")
+    page.locator("[data-testid=customer-picks] button").first.click()
+    expect(page.locator("[data-testid=wallet-balance]")).to_have_text("R$ 15,00")
+    page.locator("[data-testid=wallet-all]").click()
+    expect(page.locator("[data-testid=wallet-used]")).to_contain_text("R$ 15,00")
+    page.locator("[data-testid=pay-wallet]").click()
+    problem = page.locator("[data-testid=payment-problem]")
+    expect(problem).to_have_text(
+        "O saldo da carteira (R$ 15,00) não cobre o total (R$ 19,90): "
+        "escolha outra forma de pagamento para o restante."
+    )
+    expect(page.locator("[data-testid=finish]")).to_have_attribute("aria-disabled", "true")
+    screenshot(page, f"checkout-{kind}-13-wallet-short", full_page=False)
+
+    page.locator("[data-testid=pay-pix]").click()  # the balance pays 15,00 and Pix the rest
+    expect(problem).to_have_count(0)
+    expect(page.locator("[data-testid=amount-due]")).to_contain_text("R$ 4,90")
+    page.locator("[data-testid=finish]").click()
+    expect(page.locator("[data-testid=confirm]")).to_be_enabled()
+    assert_no_console_errors(page)

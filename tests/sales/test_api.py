@@ -110,6 +110,17 @@ def test_refusals_use_the_contract_codes(seller, shop, stock, overrides, status,
         assert field in error["details"]["fields"], error
 
 
+def test_wallet_payment_short_of_balance_keeps_its_code_and_field(seller, shop, stock):
+    payload = body(shop, [{"product_id": stock, "qty": 1}], payment_method="wallet")
+    response = post_order(seller, payload)
+    error = response.get_json()
+    assert response.status_code == 422 and error["error"] == "validation_error"
+    assert error["details"]["fields"]["wallet_amount"] == (
+        "O saldo da carteira (R$ 0,00) não cobre o total (R$ 9,99): "
+        "escolha outra forma de pagamento para o restante."
+    )
+
+
 def test_get_list_and_transitions(seller, api_client, shop, stock):
     order = post_order(seller, body(shop, [{"product_id": stock, "qty": 1}])).get_json()
     url = f"/api/v1/orders/{order['id']}"

@@ -241,6 +241,40 @@ def test_wallet_amount_is_clamped_to_balance(seller_client, shop):
     assert 'data-testid="amount-due"><span class="money">R$ 20,00' in html
 
 
+def test_wallet_payment_short_of_balance_is_explained_and_not_offered(
+    app, tenant, seller_client, shop
+):
+    from decimal import Decimal
+
+    from webapp.extensions import db
+    from webapp.identity.models import User
+    from webapp.wallet import services as wallet
+
+    with in_tenant(app, tenant.tenant_id):
+        admin = db.session.get(User, tenant.id)
+        wallet.manual_adjustment(admin, shop.customer_id, Decimal("15.00"), "Brinde", "gift-15")
+    _ready_cart(seller_client, shop)  # R$ 20,00
+    seller_client.post("/checkout/wallet", data={"use": "all"}, headers=HX)
+    summary = seller_client.post(
+        "/checkout/payment", data={"payment_method": "wallet"}, headers=HX
+    ).get_data(as_text=True)
+    message = (
+        "O saldo da carteira (R$ 15,00) não cobre o total (R$ 20,00): "
+        "escolha outra forma de pagamento para o restante."
+    )
+    assert 'data-testid="payment-problem"' in summary and message in summary
+    assert re.search(r'confirm-btn disabled"[^>]*data-testid="finish"', summary)
+    review = seller_client.get("/checkout/review", headers=HX).get_data(as_text=True)
+    assert message in review
+    assert re.search(r'data-testid="confirm" disabled', review)
+    cart_id = re.search(r'name="cart_id" value="(\d+)"', review).group(1)
+    refused = seller_client.post("/checkout/confirm", data={"cart_id": cart_id}, headers=HX)
+    assert refused.status_code == 422 and refused.get_data(as_text=True).count(message) == 1
+    pix = seller_client.post("/checkout/payment", data={"payment_method": "pix"}, headers=HX)
+    html = pix.get_data(as_text=True)  # the balance pays R$ 15,00, Pix the rest
+    assert message not in html and 'data-testid="amount-due"><span class="money">R$ 5,00' in html
+
+
 # --- confirm ------------------------------------------------------------------------------
 
 

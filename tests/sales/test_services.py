@@ -187,6 +187,43 @@ def test_paying_everything_with_balance(ctx, shop):
     assert order.amount_due == D("0.00") and wallet.balance(shop.customer_id) == D("10.00")
 
 
+def test_wallet_payment_the_balance_cannot_cover_says_so(ctx, shop):
+    p = product(shop.admin_id, stock=5)  # R$ 10,00 each
+    fund(shop, "15.00")
+    with pytest.raises(ValidationFailed) as short:
+        sell(shop, [(p, 2)], wallet_amount="15,00", payment_method="wallet")
+    assert short.value.code == "validation_error"
+    assert short.value.fields == {
+        "wallet_amount": "O saldo da carteira (R$ 15,00) não cobre o total (R$ 20,00): "
+        "escolha outra forma de pagamento para o restante."
+    }
+    with pytest.raises(ValidationFailed) as partial:  # enough balance, but not all of it used
+        sell(shop, [(p, 1)], wallet_amount="5,00", payment_method="wallet")
+    assert partial.value.fields == {
+        "wallet_amount": "Para pagar só com saldo, use o total do pedido (R$ 10,00)."
+    }
+    assert wallet.balance(shop.customer_id) == D("15.00")
+
+
+def test_quote_names_a_wallet_payment_that_cannot_be_made(ctx, shop):
+    p = product(shop.admin_id, stock=5)
+    fund(shop, "15.00")
+    items = [sales.CheckoutItem(p, 2)]
+
+    def quoted(method, amount):
+        return sales.quote(
+            customer_id=shop.customer_id, items=items, wallet_amount=amount, payment_method=method
+        )
+
+    short = quoted("wallet", D("15.00"))
+    assert short.payment_problem.startswith("O saldo da carteira (R$ 15,00) não cobre")
+    assert not short.ok and short.amount_due == D("5.00")
+    assert quoted("pix", D("15.00")).payment_problem is None  # the rest paid by Pix
+    fund(shop, "5.00")
+    assert quoted("wallet", D("20.00")).payment_problem is None
+    assert quoted(None, D("0")).payment_problem is None  # the API's preview: no method
+
+
 def test_product_edits_and_deletion_never_change_sold_lines(app, shop):
     with in_tenant(app, shop.tenant_id):
         p = product(shop.admin_id, stock=5, name="Café Especial 250g")

@@ -65,7 +65,7 @@ class CheckoutView:
     def ready(self) -> bool:
         cart = self.cart
         return bool(cart.lines and cart.customer_id and cart.shipping_address_id) and not (
-            self.problems
+            self.problems or self.quote.payment_problem
         )
 
 
@@ -93,7 +93,25 @@ def build(
         customer_id=cart.customer_id,
         items=carts.to_checkout_items(cart),
         wallet_amount=cart.wallet_amount,
+        payment_method=cart.payment_method,
     )
+    if quote.payment_problem and errors.get("wallet_amount") == quote.payment_problem:
+        del errors["wallet_amount"]  # a failed confirm's message: the summary shows it already
+    return CheckoutView(
+        cart,
+        quote,
+        _line_views(cart, quote, errors),
+        errors,
+        quote.balance,
+        carts.parked_carts(current_user),
+        notice,
+        address_form or {},
+        warning,
+    )
+
+
+def _line_views(cart, quote, errors: dict[str, str]) -> list[LineView]:
+    """Each cart line with its quote, its problem and its errors (``lines.<id>.<field>``)."""
     problems = getattr(quote, "problems", {}) or {}
     lines = []
     for i, line in enumerate(cart.lines):
@@ -104,17 +122,7 @@ def build(
             del mine["qty"]  # a failed confirm's stock message: the line shows it already
         quoted = quote.lines[i] if i < len(quote.lines) else None
         lines.append(LineView(line, quoted, problem, mine))
-    return CheckoutView(
-        cart,
-        quote,
-        lines,
-        errors,
-        quote.balance,
-        carts.parked_carts(current_user),
-        notice,
-        address_form or {},
-        warning,
-    )
+    return lines
 
 
 def partials(view: CheckoutView, names: tuple[str, ...], status: int = 200):

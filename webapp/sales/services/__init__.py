@@ -2,7 +2,7 @@
 
     checkout(actor, *, customer_id, shipping_address_id, items, payment_method,
              wallet_amount=Decimal("0.00"), idempotency_key) -> Order
-    quote(*, customer_id, items, wallet_amount=0) -> Quote
+    quote(*, customer_id, items, wallet_amount=0, payment_method=None) -> Quote
     transition(actor, order_id, to, *, reason=None, tracking_code=None) -> Order
     allowed_transitions(order) -> list[str]
     get_order(order_id, viewer) -> Order

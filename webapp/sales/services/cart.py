@@ -85,6 +85,20 @@ def price_problem(product: Product, unit_price: Decimal) -> str | None:
     return None
 
 
+def wallet_payment_problem(
+    payment_method: Any, wallet_amount: Decimal, balance: Decimal, total: Decimal
+) -> str | None:
+    """Paying with "Carteira" means the balance pays the whole order: why it can't, if so."""
+    if payment_method != "wallet" or wallet_amount == total:
+        return None
+    if balance < total:
+        return (
+            f"O saldo da carteira ({format_brl(balance)}) não cobre o total "
+            f"({format_brl(total)}): escolha outra forma de pagamento para o restante."
+        )
+    return f"Para pagar só com saldo, use o total do pedido ({format_brl(total)})."
+
+
 def load_products(items: Sequence[CheckoutItem]) -> dict[int, Product]:
     """The tenant's products named in the cart, in one query (foreign ids simply miss)."""
     ids = {item.product_id for item in items if is_id(item.product_id)}

@@ -42,6 +42,7 @@ from webapp.sales.services.cart import (
     parse_unit_price,
     price_items,
     totals,
+    wallet_payment_problem,
 )
 from webapp.wallet import services as wallet
 
@@ -148,7 +149,7 @@ def _validate(
     lines = _lines(items, problems)
     amount = _wallet_amount(wallet_amount, problems)
     if not problems:
-        _check_amounts(lines, payment_method, amount, problems)
+        _check_amounts(customer, lines, payment_method, amount, problems)
     if problems:
         message = next(iter(problems.values())) if len(problems) == 1 else None
         raise ValidationFailed(message, fields=problems)
@@ -211,7 +212,9 @@ def _wallet_amount(raw: Any, problems: dict[str, str]) -> Decimal:
     return amount
 
 
-def _check_amounts(lines, payment_method, wallet_amount, problems: dict[str, str]) -> None:
+def _check_amounts(
+    customer, lines, payment_method, wallet_amount, problems: dict[str, str]
+) -> None:
     total, _tax = totals(lines)
     if total > MAX_AMOUNT:
         problems["items"] = f"O total do pedido não pode passar de {format_brl(MAX_AMOUNT)}."
@@ -220,8 +223,10 @@ def _check_amounts(lines, payment_method, wallet_amount, problems: dict[str, str
             f"O saldo usado não pode passar do total do pedido ({format_brl(total)})."
         )
     elif payment_method == "wallet" and wallet_amount != total:
-        problems["wallet_amount"] = (
-            f"Para pagar só com saldo, use o total do pedido ({format_brl(total)})."
+        # The balance only words the message; the debit re-checks it under a lock.
+        balance = wallet.balance(customer.id)
+        problems["wallet_amount"] = wallet_payment_problem(
+            payment_method, wallet_amount, balance, total
         )
 
 

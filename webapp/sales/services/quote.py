@@ -22,6 +22,7 @@ from webapp.sales.services.cart import (
     parse_unit_price,
     price_items,
     totals,
+    wallet_payment_problem,
 )
 from webapp.wallet import services as wallet
 from webapp.wallet.tasks import order_cashback
@@ -52,10 +53,11 @@ class Quote:
     wallet_amount: Decimal = ZERO  # requested amount clamped to balance and total
     amount_due: Decimal = ZERO
     cashback_estimate: Decimal = ZERO
+    payment_problem: str | None = None  # the payment method can't pay this order as it is
 
     @property
     def ok(self) -> bool:
-        return not self.problems and bool(self.lines)
+        return not self.problems and not self.payment_problem and bool(self.lines)
 
 
 def quote(
@@ -63,6 +65,7 @@ def quote(
     customer_id: int | None,
     items: Sequence[CheckoutItem],
     wallet_amount: Decimal | None = ZERO,
+    payment_method: str | None = None,
 ) -> Quote:
     items = list(items or [])
     products = load_products(items)
@@ -87,6 +90,7 @@ def quote(
         cashback_estimate=order_cashback(
             [(line.product.category_id, line.line_total) for line in priced if line], due
         ),
+        payment_problem=wallet_payment_problem(payment_method, used, balance, total),
     )
 
 
