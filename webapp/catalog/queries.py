@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from webapp.catalog.models import Product
 from webapp.core.ids import parse_id
 from webapp.core.pagination import Page, clamp, paginate
+from webapp.core.text_search import LIKE_ESCAPE, escape_like
 from webapp.extensions import db
 
 SORTS = {
@@ -58,10 +59,9 @@ class ProductFilters:
 def _search(query: Select, text: str) -> Select:
     if not text:
         return query
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     conditions = [
-        Product.sku.like(f"{escaped.upper()}%", escape="\\"),
-        func.lower(Product.name).like(f"%{escaped.lower()}%", escape="\\"),
+        Product.sku.like(f"{escape_like(text.upper())}%", escape=LIKE_ESCAPE),
+        func.lower(Product.name).like(f"%{escape_like(text.lower())}%", escape=LIKE_ESCAPE),
     ]
     digits = "".join(ch for ch in text if ch.isdigit())
     if digits and len(digits) == len(text.replace(" ", "")):

@@ -1,0 +1,27 @@
+"""Folding names for the search: accents and case never decide whether a name is found."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.core.text_search import escape_like, fold
+
+NAMES = [
+    ("Açúcar refinado", "acucar refinado"),
+    ("AÇÚCAR", "acucar"),
+    ("  João   da\tSILVA ", "joao da silva"),
+    ("Natália Conceição", "natalia conceicao"),
+    ("Pão de Queijo Ñandú", "pao de queijo nandu"),
+    ("Müller Straße", "muller strasse"),
+    ("ﬁlé ½ kg", "file 1⁄2 kg"),
+    ("Øresund 北京", "øresund 北京"),  # nothing to strip: kept, not dropped
+]
+
+
+@pytest.mark.parametrize("name,folded", NAMES)
+def test_fold_drops_accents_case_and_extra_spaces(name, folded):
+    assert fold(name) == folded
+
+
+def test_escape_like_makes_wildcards_literal():
+    assert escape_like("e_d 10% a\\b") == "e\\_d 10\\% a\\\\b"
