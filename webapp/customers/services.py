@@ -17,6 +17,7 @@ from webapp.core import documents
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
 from webapp.core.ids import is_id
 from webapp.core.pagination import Page, count_rows, paginate
+from webapp.core.text_search import LIKE_ESCAPE, escape_like
 from webapp.core.uow import unit_of_work
 from webapp.customers.models import Address, Customer
 from webapp.customers.validation import clean_address, clean_customer
@@ -100,21 +101,24 @@ def lookup_by_document(document: str) -> Customer:
 
 def search_filter(q: str | None):
     """WHERE clause for the active search; each branch matches an index (see models)."""
-    term = " ".join((q or "").replace("%", "").replace("\\", "").split()).lower()
+    term = " ".join((q or "").split())
     if not term:
         return None
     if documents.looks_numeric(term):
         digits = documents.only_digits(term)
         return or_(Customer.document.like(f"{digits}%"), Customer.phone.like(f"{digits}%"))
+    email_prefix = Customer.email.like(f"{escape_like(term.lower())}%", escape=LIKE_ESCAPE)
     if " " not in term and ("@" in term or "." in term):
-        return Customer.email.like(f"{term}%")  # only e-mails look like this
-    name_lower = Customer.name_lower_expr()
-    name_match = (
-        name_lower.like(f"%{term}%")
-        if len(term) >= MIN_CONTAINS_LENGTH
-        else name_lower.like(f"{term}%")
-    )
-    return or_(name_match, Customer.email.like(f"{term}%"))
+        return email_prefix  # only e-mails look like this
+    return or_(_name_match(term.lower()), email_prefix)
+
+
+def _name_match(lowered: str):
+    """Name contains the term; too short for trigrams: a prefix."""
+    pattern = escape_like(lowered) + "%"
+    if len(lowered) >= MIN_CONTAINS_LENGTH:
+        pattern = "%" + pattern
+    return Customer.name_lower_expr().like(pattern, escape=LIKE_ESCAPE)
 
 
 # A name search shows its matches in name order. Walking the name index finds the first
