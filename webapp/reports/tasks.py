@@ -10,7 +10,8 @@ from webapp.reports import exports
 def export_report(
     job_id: str, report: str, fmt: str, date_from: str, date_to: str, seller_id: int | None = None
 ) -> None:
-    """Write the export file; a failure marks the job failed (and the runner retries)."""
+    """Write the export file. On a failure the runner marks the job failed, in these words
+    and with the error log's reference; the user asks for the export again."""
     try:
         period = exports.period_from_payload(date_from, date_to)
         exports.run_export(job_id, current_tenant_id.get(), report, fmt, period, seller_id)
