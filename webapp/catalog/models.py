@@ -15,7 +15,6 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.core.audit import Audited
 from webapp.core.models import Base, BigId, Money, PkMixin, TimestampMixin, UTCDateTime, utcnow
 from webapp.core.tenancy import TenantScoped
+from webapp.core.text_search import FoldedName
 
 # Kinds of stock movement and the direction each moves stock (adjust carries its own sign).
 MOVEMENT_DIRECTIONS = {"in": 1, "out": -1, "sale": -1, "cancel_return": 1, "adjust": 0}
@@ -46,8 +46,9 @@ class Category(TenantScoped, PkMixin, Base):
         return f"<Category {self.id} {self.name!r}>"
 
 
-class Product(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
+class Product(TenantScoped, Audited, FoldedName, PkMixin, TimestampMixin, Base):
     __tablename__ = "products"
+    __audit_exclude__ = frozenset({"name_folded"})  # a copy of the name, which is recorded
     __table_args__ = (
         Index("uq_products_tenant_sku", "tenant_id", "sku", unique=True),
         # EAN is optional; when present it identifies one product of the tenant.
@@ -64,13 +65,14 @@ class Product(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
         # column would make each of those a non-HOT update writing a new entry into every
         # index of the table (the GIN search index too). Unindexed, with the fillfactor set
         # by 0012, stock moves are HOT updates that touch no index at all.
-        # The product search (catalog.queries._search): "name contains" through pg_trgm,
-        # SKU and EAN prefixes through text_pattern_ops (LIKE 'x%' under any collation).
+        # The product search (catalog.queries._search): "name contains" through pg_trgm on
+        # the folded name (no accents, no case: core.text_search), SKU and EAN prefixes
+        # through text_pattern_ops (LIKE 'x%' under any collation).
         Index(
-            "ix_products_name_trgm",
-            func.lower(text("name")).label("name_lower"),
+            "ix_products_name_folded_trgm",
+            "name_folded",
             postgresql_using="gin",
-            postgresql_ops={"name_lower": "gin_trgm_ops"},
+            postgresql_ops={"name_folded": "gin_trgm_ops"},
         ),
         Index(
             "ix_products_tenant_sku_prefix",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from webapp.catalog.models import Product
 from webapp.core.ids import parse_id
 from webapp.core.pagination import Page, clamp, paginate
-from webapp.core.text_search import LIKE_ESCAPE, escape_like
+from webapp.core.text_search import LIKE_ESCAPE, escape_like, fold
 from webapp.extensions import db
 
 SORTS = {
@@ -61,7 +61,7 @@ def _search(query: Select, text: str) -> Select:
         return query
     conditions = [
         Product.sku.like(f"{escape_like(text.upper())}%", escape=LIKE_ESCAPE),
-        func.lower(Product.name).like(f"%{escape_like(text.lower())}%", escape=LIKE_ESCAPE),
+        Product.name_folded.like(f"%{escape_like(fold(text))}%", escape=LIKE_ESCAPE),
     ]
     digits = "".join(ch for ch in text if ch.isdigit())
     if digits and len(digits) == len(text.replace(" ", "")):

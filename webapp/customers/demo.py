@@ -21,6 +21,7 @@ from sqlalchemy import Table, func, insert, select, text
 from webapp.core.bulk import vacuum_analyze
 from webapp.core.documents import make_cpf
 from webapp.core.models import utcnow
+from webapp.core.text_search import fold
 from webapp.customers.models import Address, Customer
 from webapp.extensions import db
 
@@ -74,9 +75,11 @@ def _signed_up_at(i: int, count: int, now: datetime) -> datetime:
 def _customer_row(i: int, tenant_id: int, pools: Pools, rng: random.Random, joined) -> dict:
     first, last1, last2 = rng.choice(pools.first), rng.choice(pools.last), rng.choice(pools.last)
     city = rng.choice(CITIES)
+    name = f"{first} {last1} {last2}"
     return {
         "tenant_id": tenant_id,
-        "name": f"{first} {last1} {last2}",
+        "name": name,
+        "name_folded": fold(name),  # COPY skips the model's default (core.text_search)
         "document": make_cpf((100_000_000 + i * STRIDE) % 1_000_000_000),
         "document_type": "cpf",
         "email": f"{ascii_slug(first)}.{ascii_slug(last2)}{i}@{rng.choice(DOMAINS)}",

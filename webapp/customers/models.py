@@ -2,8 +2,9 @@
 
 Indexes are chosen for the screens that read them (see services.search): the unique
 (tenant_id, document) index answers the checkout's exact lookup and, with text_pattern_ops on
-PostgreSQL, CPF/CNPJ prefix searches; a pg_trgm GIN index answers "name contains"; small btree
-indexes answer short name prefixes, e-mail and phone prefixes and the alphabetical list.
+PostgreSQL, CPF/CNPJ prefix searches; a pg_trgm GIN index on the folded name (no accents, no
+case: core.text_search) answers "name contains"; small btree indexes answer short folded-name
+prefixes, e-mail and phone prefixes and the alphabetical list (by the name as written).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from sqlalchemy import (
     Index,
     String,
     false,
-    func,
     text,
     true,
 )
@@ -27,14 +27,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.core.audit import Audited
 from webapp.core.models import Base, BigId, PkMixin, TimestampMixin
 from webapp.core.tenancy import TenantScoped
+from webapp.core.text_search import FoldedName
 
 DOCUMENT_TYPES = ("cpf", "cnpj")
 ADDRESS_KINDS = ("billing", "shipping")
 ADDRESS_KIND_LABELS = {"billing": "Cobrança", "shipping": "Entrega"}
 
 
-class Customer(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
+class Customer(TenantScoped, Audited, FoldedName, PkMixin, TimestampMixin, Base):
     __tablename__ = "customers"
+    __audit_exclude__ = frozenset({"name_folded"})  # a copy of the name, which is recorded
     __table_args__ = (
         Index(
             "uq_customers_tenant_document",
@@ -45,16 +47,16 @@ class Customer(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
         ),
         Index("ix_customers_tenant_name", "tenant_id", "name"),
         Index(
-            "ix_customers_tenant_name_prefix",
+            "ix_customers_tenant_name_folded_prefix",
             "tenant_id",
-            func.lower(text("name")).label("name_lower"),
-            postgresql_ops={"name_lower": "text_pattern_ops"},
+            "name_folded",
+            postgresql_ops={"name_folded": "text_pattern_ops"},
         ),
         Index(
-            "ix_customers_name_trgm",
-            func.lower(text("name")).label("name_lower"),
+            "ix_customers_name_folded_trgm",
+            "name_folded",
             postgresql_using="gin",
-            postgresql_ops={"name_lower": "gin_trgm_ops"},
+            postgresql_ops={"name_folded": "gin_trgm_ops"},
         ),
         Index(
             "ix_customers_tenant_email",
@@ -86,11 +88,6 @@ class Customer(TenantScoped, Audited, PkMixin, TimestampMixin, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-
-    @classmethod
-    def name_lower_expr(cls):
-        """``lower(name)``, exactly as the name indexes spell it."""
-        return func.lower(cls.name)
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.document}>"

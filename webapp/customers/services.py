@@ -17,7 +17,7 @@ from webapp.core import documents
 from webapp.core.domain import Conflict, NotFound, ValidationFailed
 from webapp.core.ids import is_id
 from webapp.core.pagination import Page, count_rows, paginate
-from webapp.core.text_search import LIKE_ESCAPE, escape_like
+from webapp.core.text_search import LIKE_ESCAPE, escape_like, fold
 from webapp.core.uow import unit_of_work
 from webapp.customers.models import Address, Customer
 from webapp.customers.validation import clean_address, clean_customer
@@ -110,15 +110,15 @@ def search_filter(q: str | None):
     email_prefix = Customer.email.like(f"{escape_like(term.lower())}%", escape=LIKE_ESCAPE)
     if " " not in term and ("@" in term or "." in term):
         return email_prefix  # only e-mails look like this
-    return or_(_name_match(term.lower()), email_prefix)
+    return or_(_name_match(fold(term)), email_prefix)
 
 
-def _name_match(lowered: str):
-    """Name contains the term; too short for trigrams: a prefix."""
-    pattern = escape_like(lowered) + "%"
-    if len(lowered) >= MIN_CONTAINS_LENGTH:
+def _name_match(folded: str):
+    """Accents and case ignored (core.text_search); too short for trigrams: a prefix."""
+    pattern = escape_like(folded) + "%"
+    if len(folded) >= MIN_CONTAINS_LENGTH:
         pattern = "%" + pattern
-    return Customer.name_lower_expr().like(pattern, escape=LIKE_ESCAPE)
+    return Customer.name_folded.like(pattern, escape=LIKE_ESCAPE)
 
 
 # A name search shows its matches in name order. Walking the name index finds the first
