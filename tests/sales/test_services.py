@@ -187,6 +187,17 @@ def test_paying_everything_with_balance(ctx, shop):
     assert order.amount_due == D("0.00") and wallet.balance(shop.customer_id) == D("10.00")
 
 
+def test_an_order_the_balance_pays_in_full_is_recorded_as_paid_with_the_wallet(ctx, shop):
+    # "Tudo" in the balance box, then "Dinheiro" picked for a remainder of R$ 0,00: the
+    # payment mix must not count balance money as cash.
+    p = product(shop.admin_id, stock=5)
+    fund(shop, "30.00")
+    order = sell(shop, [(p, 2)], wallet_amount="20,00", payment_method="cash")
+    assert (order.payment_method, order.amount_due) == ("wallet", D("0.00"))
+    part = sell(shop, [(p, 1)], wallet_amount="5,00", payment_method="cash")
+    assert part.payment_method == "cash"
+
+
 def test_wallet_payment_the_balance_cannot_cover_says_so(ctx, shop):
     p = product(shop.admin_id, stock=5)  # R$ 10,00 each
     fund(shop, "15.00")

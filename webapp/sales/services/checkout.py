@@ -235,6 +235,10 @@ def _check_amounts(
 
 def _new_order(actor, customer, address, lines, payment_method, wallet_amount) -> Order:
     total, tax_total = totals(lines)
+    if ZERO < wallet_amount == total:
+        # The balance paid it all: the order is recorded as paid with the wallet, whatever
+        # method was picked for a remainder there is not (the payment mix counts it so).
+        payment_method = "wallet"
     order = Order(
         customer_id=customer.id,
         shipping_address_id=address.id,
