@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import TEST_REDIS_URL, in_tenant, sign_in
 from webapp import create_app
@@ -85,3 +85,15 @@ def test_scrub_removes_credentials():
     cleaned = scrub(text)
     for secret in ("abc", "xyz", "eyJabc", "123"):
         assert secret not in cleaned
+
+
+def test_json_nested_a_thousand_levels_deep_is_refused_not_a_500(client, app):
+    body = "[" * 5000 + "]" * 5000
+    api = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert api.status_code == 422 and api.get_json()["error"] == "validation_error"
+    assert "aninhados demais" in api.get_json()["details"]["fields"]["json"][0]
+    form = client.post("/login", data=body, content_type="application/json")
+    assert form.status_code == 400  # a page refuses it before reading it (CSRF)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ErrorLog)) == 0
+

@@ -76,8 +76,10 @@ def test_other_sign_ins_keep_their_own_family(client, tenant):
     assert response.status_code == 200
 
 
-def test_unknown_refresh_token_is_refused(client):
+def test_unknown_refresh_token_is_refused(client, tenant):
     assert_invalid_token(client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"}))
+    access = get_pair(client, tenant)["access_token"]
+    assert_invalid_token(client.post("/api/v1/auth/refresh", json={"refresh_token": access}))
     response = client.post("/api/v1/auth/refresh", json={})
     assert response.status_code == 422
 
@@ -167,6 +169,15 @@ def test_a_token_naming_another_tenant_for_its_user_is_refused(app, client, tena
         crossed, _ = issue_access_token(tenant.id, other.tenant_id, timedelta(minutes=5))
     assert me(client, good).status_code == 200
     assert_invalid_token(me(client, crossed))
+
+
+@pytest.mark.parametrize("claim", ["sub", "tid"])
+def test_a_signed_token_with_an_id_no_row_could_have_is_refused(app, client, tenant, claim):
+    with app.app_context():
+        token, _ = issue_access_token(tenant.id, tenant.tenant_id, timedelta(minutes=5))
+    claims = jwt.decode(token, options={"verify_signature": False})
+    huge = jwt.encode({**claims, claim: "9" * 30}, app.config["SECRET_KEY"], algorithm="HS256")
+    assert_invalid_token(me(client, huge))
 
 
 def test_refresh_token_is_not_an_access_token(client, tenant):

@@ -21,7 +21,9 @@ class TokenRequestSchema(Schema):
 
 
 class RefreshRequestSchema(Schema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    # Longer than any token we issue, so a wrong kind of token (an access JWT) is a 401 from
+    # the refresh check, not a length complaint; the cap only keeps huge bodies out.
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=4096))
 
 
 class TokenPairSchema(Schema):

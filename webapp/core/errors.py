@@ -189,6 +189,19 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Retry-After"] = exc.response.headers["Retry-After"]
         return response
 
+    @app.errorhandler(RecursionError)
+    def _recursion(exc: RecursionError):
+        if not _is_json_nested_too_deep(exc):
+            return _unhandled(exc)
+        if is_api_request():
+            return api_error(
+                422,
+                "validation_error",
+                "Dados inválidos. Confira os campos.",
+                {"fields": {"json": [JSON_TOO_DEEP]}},
+            )
+        return error_response(400, JSON_TOO_DEEP)
+
     @app.errorhandler(Exception)
     def _unhandled(exc: Exception):
         if isinstance(exc, HTTPException):
@@ -219,6 +232,14 @@ def _validation_messages(exc: HTTPException) -> dict | None:
 
 # The one message webargs writes itself (marshmallow's are translated in api/messages.py).
 WEBARGS_MESSAGES = {"Invalid JSON body.": "O corpo da requisição não é um JSON válido."}
+JSON_TOO_DEEP = "O corpo da requisição não é um JSON válido: listas ou objetos aninhados demais."
+
+
+def _is_json_nested_too_deep(exc: RecursionError) -> bool:
+    """json.loads gives up on a body like [[[[...]]]] (a thousand levels, 2 KB) with a
+    RecursionError, not the ValueError Flask and webargs turn into a refusal. Its message
+    tells it apart from a RecursionError in our own code, which stays a logged 500."""
+    return "while decoding a JSON" in str(exc)
 
 
 def _custom_description(exc: HTTPException) -> str | None:

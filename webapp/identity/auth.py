@@ -7,6 +7,7 @@ from flask_login import LoginManager
 from sqlalchemy import bindparam, select
 
 from webapp.core.errors import api_error, is_api_request
+from webapp.core.ids import is_id
 from webapp.core.models import utcnow
 from webapp.extensions import db
 from webapp.identity import denylist, services
@@ -44,6 +45,8 @@ def user_from_bearer_token(token: str) -> User | None:
         user_id = int(claims["sub"])
         tenant_id = int(claims["tid"])
     except (InvalidToken, KeyError, TypeError, ValueError):
+        return None
+    if not (is_id(user_id) and is_id(tenant_id)):  # signed, yet no row could have these ids
         return None
     jti = str(claims["jti"])
     params = {"jti": jti, "now": utcnow(), "user_id": user_id, "tenant_id": tenant_id}
