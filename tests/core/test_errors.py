@@ -97,3 +97,18 @@ def test_json_nested_a_thousand_levels_deep_is_refused_not_a_500(client, app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ErrorLog)) == 0
 
+
+def test_the_openapi_document_describes_the_error_bodies_sent(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    error = spec["components"]["schemas"]["Error"]
+    body = client.get("/api/v1/nada").get_json()
+    assert set(body) == set(error["properties"]) and set(error["required"]) <= set(body)
+    paths = spec["paths"]
+    assert (
+        "version_conflict"
+        in paths["/api/v1/products/{product_id}"]["patch"]["responses"]["409"]["description"]
+    )
+    assert (
+        "insufficient_stock" in paths["/api/v1/orders"]["post"]["responses"]["409"]["description"]
+    )
+    assert "403" in paths["/api/v1/customers/{customer_id}/wallet/adjustments"]["post"]["responses"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import in_tenant
-from tests.customers.conftest import ADDRESS, CPF, CPF_DIGITS, OTHER_CPF, customer_data
+from tests.customers.conftest import ADDRESS, CNPJ, CPF, CPF_DIGITS, OTHER_CPF, customer_data
 from webapp.customers import services
 
 
@@ -67,6 +67,15 @@ def test_by_document(api_client, make_customer):
     assert masked.status_code == 200
     missing = client.get(f"/api/v1/customers/by-document/{OTHER_CPF}")
     assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+
+
+def test_by_document_with_a_masked_cnpj(api_client, make_customer):
+    make_customer(document=CNPJ, name="Mercadinho Bom Preço Ltda")
+    client = api_client("seller")
+    for document in (CNPJ, CNPJ.replace("/", "%2F")):
+        found = client.get(f"/api/v1/customers/by-document/{document}")
+        assert found.status_code == 200, document
+        assert found.get_json()["name"] == "Mercadinho Bom Preço Ltda"
 
 
 def test_addresses(api_client, make_customer):

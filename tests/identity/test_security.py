@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -176,10 +178,6 @@ def test_every_api_rule_is_in_the_openapi_document(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint == "api-docs.openapi_json":
             continue
-        plain = rule.rule
-        for name in rule.arguments:
-            plain = plain.replace(f"<int:{name}>", f"<{name}>").replace(
-                f"<string:{name}>", f"<{name}>"
-            )
+        plain = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule)  # <int:id> -> <id>
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (plain, method) in documented, (rule.rule, method)

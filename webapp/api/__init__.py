@@ -37,6 +37,10 @@ def init_api(app: Flask) -> None:
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
     )
+    from webapp.api.schemas import ErrorSchema  # after use_portuguese_messages(), as all schemas
+
+    # The document's error responses describe the contract's body (error, message, details).
+    api.ERROR_SCHEMA = ErrorSchema
     api.init_app(
         app,
         spec_kwargs={

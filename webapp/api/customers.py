@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema
+from webapp.api.schemas import PageQuerySchema, PaginationSchema, refusals
 from webapp.customers import services
 
 blp = Blueprint("api_customers", __name__, description="Clientes (CRM) e endereços")
@@ -72,6 +72,9 @@ class CustomerQuerySchema(PageQuerySchema):
     q = fields.String(load_default="")
 
 
+CPF_TAKEN = (409, "cpf_taken: o CPF/CNPJ já é de outro cliente (details.customer_id)")
+
+
 @blp.route("")
 class CustomersResource(MethodView):
     @blp.arguments(CustomerQuerySchema, location="query")
@@ -83,12 +86,14 @@ class CustomersResource(MethodView):
 
     @blp.arguments(CustomerSchema)
     @blp.response(201, CustomerDetailSchema)
+    @refusals(blp, CPF_TAKEN)
     def post(self, body):
         """Register a customer (409 cpf_taken if the document exists in this tenant)."""
         return services.create_customer(current_user, body)
 
 
-@blp.route("/by-document/<string:document>")
+# path, not string: a masked CNPJ ("11.222.333/0001-81") carries a slash.
+@blp.route("/by-document/<path:document>")
 class CustomerByDocumentResource(MethodView):
     @blp.response(200, CustomerDetailSchema)
     def get(self, document):
@@ -104,6 +109,7 @@ class CustomerResource(MethodView):
 
     @blp.arguments(CustomerUpdateSchema(partial=True))
     @blp.response(200, CustomerDetailSchema)
+    @refusals(blp, CPF_TAKEN)
     def patch(self, body, customer_id):
         return services.update_customer(current_user, customer_id, body)
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import Money, PageQuerySchema, PaginationSchema, serialized
+from webapp.api.schemas import Money, PageQuerySchema, PaginationSchema, refusals, serialized
 from webapp.core.ids import MAX_ID
 from webapp.core.money import to_api
 from webapp.sales import services as sales
@@ -194,6 +194,14 @@ class Orders(MethodView):
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(OrderInSchema)
     @blp.response(201, OrderOutSchema)
+    @refusals(
+        blp,
+        (
+            409,
+            "insufficient_stock (details.fields: o item); insufficient_balance; conflict: "
+            "a Idempotency-Key já foi usada com outro pedido",
+        ),
+    )
     def post(self, headers, body):
         """Checkout: everything re-validated; a repeated Idempotency-Key returns the same order."""
         items = [sales.CheckoutItem(**item) for item in body.pop("items")]
@@ -215,6 +223,7 @@ class OrderItem(MethodView):
 class OrderTransitions(MethodView):
     @blp.arguments(TransitionInSchema)
     @blp.response(200, OrderOutSchema)
+    @refusals(blp, (409, "invalid_transition: a situação atual não permite esta mudança"))
     def post(self, body, order_id: int):
         """Move the order along the workflow (409 invalid_transition otherwise)."""
         sales.get_order(order_id, current_user)  # 404 for other tenants and colleagues

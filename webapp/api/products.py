@@ -10,7 +10,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from webapp.api.schemas import Money, PageQuerySchema, PaginationSchema, serialized
+from webapp.api.schemas import (
+    ADMIN_ONLY,
+    Money,
+    PageQuerySchema,
+    PaginationSchema,
+    refusals,
+    serialized,
+)
 from webapp.catalog import queries, services
 from webapp.catalog.serializers import movement_json, product_json
 from webapp.identity.decorators import admin_required
@@ -126,6 +133,7 @@ class Products(MethodView):
     @admin_required
     @blp.arguments(ProductInSchema)
     @blp.response(201, ProductOutSchema)
+    @refusals(blp, ADMIN_ONLY, (409, "sku_taken: o SKU já é de outro produto"))
     def post(self, body):
         """Create a product (admin); initial stock is recorded as an entry movement."""
         return product_json(services.create_product(body, actor=current_user))
@@ -140,6 +148,11 @@ class ProductItem(MethodView):
     @admin_required
     @blp.arguments(ProductPatchSchema)
     @blp.response(200, ProductOutSchema)
+    @refusals(
+        blp,
+        ADMIN_ONLY,
+        (409, "version_conflict: alterado por outra pessoa (details.current); sku_taken"),
+    )
     def patch(self, body, product_id: int):
         """Change a product; ``version`` must be the one read (409 version_conflict if not)."""
         version = body.pop("version")
@@ -152,6 +165,7 @@ class StockAdjustments(MethodView):
     @admin_required
     @blp.arguments(StockAdjustmentInSchema)
     @blp.response(201, StockAdjustmentOutSchema)
+    @refusals(blp, ADMIN_ONLY, (409, "insufficient_stock: a saída passa do estoque"))
     def post(self, body, product_id: int):
         """Manual entry (in) or exit (out) with a reason (admin)."""
         movement = services.adjust_stock(

@@ -1,8 +1,10 @@
 """Schemas shared by API resources, and how a body built by a serializer is sent."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from webapp.core.pagination import MAX_PAGE, MAX_PER_PAGE
@@ -33,9 +35,31 @@ class PageQuerySchema(Schema):
 
 
 class ErrorSchema(Schema):
-    error = fields.String(required=True)
-    message = fields.String(required=True)
-    details = fields.Dict()
+    error = fields.String(
+        required=True,
+        metadata={
+            "description": "validation_error, invalid_credentials, invalid_token, forbidden, "
+            "not_found, conflict, version_conflict, insufficient_stock, insufficient_balance, "
+            "invalid_transition, cpf_taken, sku_taken, rate_limited"
+        },
+    )
+    message = fields.String(required=True, metadata={"description": "em português, para a tela"})
+    details = fields.Dict(metadata={"description": "fields: a mensagem de cada campo recusado"})
+
+
+ADMIN_ONLY = (403, "forbidden: só administradores")
+
+
+def refusals(blp: Blueprint, *responses: tuple[int, str]) -> Callable:
+    """Document the contract's refusals of one endpoint: (status, the codes it may answer).
+    Every endpoint also documents 422 and a default error, both in ErrorSchema."""
+
+    def decorate(view: Callable) -> Callable:
+        for status, description in responses:
+            view = blp.alt_response(status, schema=ErrorSchema, description=description)(view)
+        return view
+
+    return decorate
 
 
 def serialized(body: Any, status: int = 200) -> Response:

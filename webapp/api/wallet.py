@@ -16,7 +16,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validates_schema
 from marshmallow import ValidationError as SchemaError
 
-from webapp.api.schemas import PageQuerySchema, PaginationSchema
+from webapp.api.schemas import ADMIN_ONLY, PageQuerySchema, PaginationSchema, refusals
 from webapp.core.domain import ValidationFailed
 from webapp.core.money import to_api
 from webapp.customers import services as customer_services
@@ -39,19 +39,23 @@ class EntrySchema(Schema):
     kind = fields.Function(
         lambda line: line.kind.value,
         metadata={
+            "type": "string",
             "enum": [
                 "cashback_credit",
                 "cashback_reversal",
                 "purchase_with_balance",
                 "refund",
                 "manual_adjustment",
-            ]
+            ],
         },
     )
     amount = fields.Function(
-        lambda line: to_api(line.amount), metadata={"description": "signed; + credits"}
+        lambda line: to_api(line.amount),
+        metadata={"type": "string", "description": "signed; + credits", "example": "-10.50"},
     )
-    balance_after = fields.Function(lambda line: to_api(line.balance_after))
+    balance_after = fields.Function(
+        lambda line: to_api(line.balance_after), metadata={"type": "string", "example": "19.90"}
+    )
     order_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     description = fields.String()
@@ -135,6 +139,11 @@ class AdjustmentsResource(MethodView):
                 "schema": {"type": "string"},
             }
         ]
+    )
+    @refusals(
+        blp,
+        ADMIN_ONLY,
+        (409, "insufficient_balance: o débito passa do saldo; conflict: chave já usada"),
     )
     def post(self, body, customer_id):
         """Manual credit (+) or debit (-) with a reason (admin). Same key + same body: 201
