@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from webapp import create_app
 from webapp.config import normalize_database_url, settings_for_tests
+from webapp.core import jobs
 from webapp.core.context import system_context, tenant_context
 from webapp.extensions import db
 from webapp.identity import services as identity
@@ -127,6 +128,16 @@ def in_tenant(app: Flask, tenant_id: int | None = None) -> Iterator[None]:
         with scope:
             yield
         db.session.remove()
+
+
+def run_queued_jobs(app) -> None:
+    """A real RQ worker in burst mode when Redis is configured; inline jobs already ran."""
+    if not TEST_REDIS_URL:
+        return
+    with app.app_context():
+        worker = jobs.AppContextWorker([jobs.get_queue()], connection=jobs.get_redis())
+        worker.flask_app = app
+        worker.work(burst=True)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_REDIS_URL, in_tenant
+from tests.conftest import in_tenant, run_queued_jobs
 from webapp.catalog import imports, routes_io
 from webapp.catalog.csv_io import COLUMNS
 from webapp.catalog.models import Category, Product
@@ -21,16 +21,6 @@ from webapp.extensions import db
 
 HEADER = ";".join(COLUMNS)
 HX = {"HX-Request": "true"}
-
-
-def run_queued_jobs(app) -> None:
-    """A real RQ worker in burst mode when Redis is configured; inline jobs already ran."""
-    if not TEST_REDIS_URL:
-        return
-    with app.app_context():
-        worker = jobs.AppContextWorker([jobs.get_queue()], connection=jobs.get_redis())
-        worker.flask_app = app
-        worker.work(burst=True)
 
 
 def upload(client, raw: bytes, filename: str = "produtos.csv"):

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TEST_REDIS_URL, in_tenant
+from tests.conftest import TEST_REDIS_URL, in_tenant, run_queued_jobs
 from webapp.core import jobs
 from webapp.core.errors import ErrorLog
 from webapp.core.tenancy import Tenant
@@ -18,16 +18,6 @@ from webapp.reports import exports
 
 HX = {"HX-Request": "true"}
 REFERENCE = re.compile(r"Referência do erro: ([0-9A-F]{12})\.")
-
-
-def run_queued_jobs(app) -> None:
-    """A real RQ worker in burst mode when Redis is configured; inline jobs already ran."""
-    if not TEST_REDIS_URL:
-        return
-    with app.app_context():
-        worker = jobs.AppContextWorker([jobs.get_queue()], connection=jobs.get_redis())
-        worker.flask_app = app
-        worker.work(burst=True)
 
 
 def stored_job(app, job_id: str) -> jobs.BackgroundJob:

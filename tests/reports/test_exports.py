@@ -13,10 +13,9 @@ import openpyxl
 import pytest
 from sqlalchemy import insert, update
 
-from tests.conftest import TEST_REDIS_URL, in_tenant
+from tests.conftest import in_tenant, run_queued_jobs
 from tests.reports import factories as f
 from tests.reports.conftest import MARCH
-from webapp.core import jobs
 from webapp.core.jobs import BackgroundJob
 from webapp.extensions import db
 from webapp.reports import exports
@@ -29,16 +28,6 @@ def export_dir(app, tmp_path, monkeypatch):
     return tmp_path / "exports"
 
 
-def run_jobs(app) -> None:
-    """A real RQ worker in burst mode when Redis is configured; inline jobs already ran."""
-    if not TEST_REDIS_URL:
-        return
-    with app.app_context():
-        worker = jobs.AppContextWorker([jobs.get_queue()], connection=jobs.get_redis())
-        worker.flask_app = app
-        worker.work(burst=True)
-
-
 def start(client, report="sales", fmt="csv", **period):
     response = client.post(
         "/api/v1/reports/exports", json={"report": report, "format": fmt, **(period or MARCH)}
@@ -48,7 +37,7 @@ def start(client, report="sales", fmt="csv", **period):
 
 
 def finished(app, client, job_id):
-    run_jobs(app)
+    run_queued_jobs(app)
     status = client.get(f"/api/v1/jobs/{job_id}").get_json()
     assert status["status"] == "done", status
     assert status["progress"] == 100
@@ -184,7 +173,7 @@ def test_web_export_button_shows_progress_panel_then_download(app, login_as, dat
     body = response.get_data(as_text=True)
     assert 'id="export-job"' in body and "<progress" in body
     job_id = body.split("/reports/exports/")[1].split('"')[0].split("/")[0]
-    run_jobs(app)
+    run_queued_jobs(app)
     done = client.get(f"/reports/exports/{job_id}", headers={"HX-Request": "true"})
     assert done.status_code == 286  # htmx stops polling
     assert "export-download" in done.get_data(as_text=True)
