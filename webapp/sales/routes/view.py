@@ -62,11 +62,14 @@ class CheckoutView:
         return any(name.startswith("address_form.") for name in self.errors)
 
     @property
-    def ready(self) -> bool:
+    def complete(self) -> bool:
+        """A customer, a shipping address and at least one item: a sale to check."""
         cart = self.cart
-        return bool(cart.lines and cart.customer_id and cart.shipping_address_id) and not (
-            self.problems or self.quote.payment_problem
-        )
+        return bool(cart.lines and cart.customer_id and cart.shipping_address_id)
+
+    @property
+    def ready(self) -> bool:
+        return self.complete and not (self.problems or self.quote.payment_problem)
 
 
 def map_errors(cart, exc: DomainError) -> dict[str, str]:
