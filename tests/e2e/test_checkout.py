@@ -188,6 +188,8 @@ LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 
 def _cart_with_one_line(app, new_page, make_tenant, make_user, kind, shop_name):
     """A seller's checkout with the coffee scanned once; returns (page, shop admin)."""
+    from playwright.sync_api import expect
+
     admin = make_tenant(shop_name)
     seller = make_user(admin.tenant_id, Role.SELLER)
     _shop(app, admin)
@@ -197,6 +199,9 @@ def _cart_with_one_line(app, new_page, make_tenant, make_user, kind, shop_name):
     page.locator("#scan-code").click()
     page.keyboard.type(EAN)
     page.keyboard.press("Enter")
+    # The scan's answer puts the focus back in the scan box (checkout.js): text the test
+    # types next into another field would land there if the answer came in between.
+    expect(page.locator("[data-testid=line]")).to_have_count(1)
     return page, admin
 
 
