@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,13 +28,19 @@ METHODS = ["pix", "card", "boleto", "cash"]
 
 
 def _sales(app, admin) -> None:
-    """About 40 days of paid orders relative to now, so the presets have data."""
+    """About 40 days of paid orders, one a local day up to today, so the presets have data."""
     now = datetime.now(UTC)
+    # An hour ago, but never before today's local midnight: between 00:00 and 01:00 in São
+    # Paulo "an hour ago" is yesterday, and "30 dias" counted 29 orders.
+    today = now.astimezone(ZoneInfo(app.config["TIMEZONE"])).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    anchor = max(now - timedelta(hours=1), today)
     with in_tenant(app, admin.tenant_id):
         customers = [f.customer(n) for n in ("Ana Souza", "Bruno Lima", "Carla Dias")]
         products = [f.product(f"SKU-{n}", f"Produto {n}", stock=5 * n) for n in range(1, 9)]
         for day in range(40):
-            paid = now - timedelta(days=day, hours=1)
+            paid = anchor - timedelta(days=day)
             n = day % 8
             line = f.line(
                 products[n],
