@@ -137,9 +137,9 @@ def test_api_product_update_with_a_version_past_integer_is_a_422(api_client, app
     body = {"version": 2**31, "name": "Café especial"}
     response = api_client("admin").patch(f"/api/v1/products/{product_id}", json=body)
     assert response.status_code == 422
-    assert response.get_json()["details"]["fields"]["version"] == (
+    assert response.get_json()["details"]["fields"]["version"] == [
         "Versão do registro inválida: recarregue a página."
-    )
+    ]
 
 
 def test_no_route_takes_an_id_past_bigint(app, login_as, api_client):

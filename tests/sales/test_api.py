@@ -115,10 +115,10 @@ def test_wallet_payment_short_of_balance_keeps_its_code_and_field(seller, shop, 
     response = post_order(seller, payload)
     error = response.get_json()
     assert response.status_code == 422 and error["error"] == "validation_error"
-    assert error["details"]["fields"]["wallet_amount"] == (
+    assert error["details"]["fields"]["wallet_amount"] == [
         "O saldo da carteira (R$ 0,00) não cobre o total (R$ 9,99): "
         "escolha outra forma de pagamento para o restante."
-    )
+    ]
 
 
 def test_get_list_and_transitions(seller, api_client, shop, stock):
@@ -192,3 +192,16 @@ def test_a_body_that_is_not_json_or_money_as_a_number_is_refused_in_portuguese(s
     as_number = post_order(seller, body(shop, [], wallet_amount=1.5))
     fields = as_number.get_json()["details"]["fields"]
     assert fields["wallet_amount"] == ['Envie o valor como texto, como "19.90".']
+
+
+def test_every_refused_field_comes_as_a_dotted_path_with_a_list_of_messages(seller, shop, stock):
+    """Schema and service refusals read alike: {"items.0.qty": ["..."]}, never nested."""
+    by_schema = post_order(seller, body(shop, [{"product_id": "x", "qty": 1}]))
+    assert by_schema.status_code == 422
+    assert by_schema.get_json()["details"]["fields"] == {
+        "items.0.product_id": ["Informe um número inteiro."]
+    }
+    by_service = post_order(seller, body(shop, [{"product_id": stock, "qty": 0}]))
+    assert by_service.status_code == 422
+    fields = by_service.get_json()["details"]["fields"]
+    assert list(fields) == ["items.0"] and isinstance(fields["items.0"], list), fields

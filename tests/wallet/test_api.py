@@ -110,7 +110,7 @@ def test_adjustment_errors(api_client):
 
     no_reason = _adjust(api, 1, reason="  ", key="r")
     assert no_reason.status_code == 422
-    assert no_reason.get_json()["details"]["fields"]["reason"] == "Informe o motivo do ajuste."
+    assert no_reason.get_json()["details"]["fields"]["reason"] == ["Informe o motivo do ajuste."]
     for amount in ("abc", "0", 10.5, None):
         response = _adjust(api, 1, amount=amount, key=f"a-{amount}")
         assert response.status_code == 422, (amount, response.get_json())
@@ -170,7 +170,7 @@ def test_amounts_that_are_not_centavos_are_refused_in_portuguese(api_client, amo
     assert response.status_code == 422, response.get_json()
     body = response.get_json()
     assert body["error"] == "validation_error"
-    assert body["details"]["fields"]["amount"] == message
+    assert body["details"]["fields"]["amount"] == [message]
     assert api.get(f"{BASE}/1/wallet").get_json()["balance"] == "0.00"
 
 

@@ -44,7 +44,12 @@ class ErrorSchema(Schema):
         },
     )
     message = fields.String(required=True, metadata={"description": "em português, para a tela"})
-    details = fields.Dict(metadata={"description": "fields: a mensagem de cada campo recusado"})
+    details = fields.Dict(
+        metadata={
+            "description": "fields: para cada campo recusado (caminho com pontos, como "
+            '"items.0.qty"), a lista de mensagens'
+        }
+    )
 
 
 ADMIN_ONLY = (403, "forbidden: só administradores")

@@ -30,9 +30,11 @@ class DomainError(Exception):
         super().__init__(self.message)
 
     def api_details(self) -> dict[str, Any]:
+        """The API's details: ``fields`` maps each field to a list of messages, the shape
+        schema validation gives too, so a client reads every 422 the same way."""
         details = dict(self.details)
         if self.fields:
-            details.setdefault("fields", self.fields)
+            details.setdefault("fields", {name: [text] for name, text in self.fields.items()})
         return details
 
 

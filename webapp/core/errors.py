@@ -221,13 +221,26 @@ def _validation_messages(exc: HTTPException) -> dict | None:
     if not messages:
         return None
     # webargs nests by location ("json", "query"); the client only cares about fields.
-    flat: dict = {}
+    flat: dict[str, list[str]] = {}
     for location, value in messages.items():
         if isinstance(value, dict):
-            flat.update(value)
+            flat.update(_field_paths(value))
         elif isinstance(value, list):  # about the whole body, e.g. one that is not JSON
             flat[location] = [WEBARGS_MESSAGES.get(text, text) for text in value]
-    return flat or messages
+    return flat or None
+
+
+def _field_paths(tree: dict, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages ({"items": {"0": {"qty": [...]}}}) as dotted paths
+    ({"items.0.qty": [...]}), the names the services give their own messages."""
+    flat: dict[str, list[str]] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_field_paths(value, f"{path}."))
+        else:
+            flat[path] = [str(text) for text in (value if isinstance(value, list) else [value])]
+    return flat
 
 
 # The one message webargs writes itself (marshmallow's are translated in api/messages.py).
