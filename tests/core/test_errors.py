@@ -30,6 +30,18 @@ def failing_app(app):
             db.session.flush()
             raise RuntimeError("falha com password=hunter2 no meio")
 
+    @other.route("/duplicate-user", methods=["POST"])
+    def duplicate_user():
+        from flask_login import current_user
+
+        from webapp.identity.passwords import hash_password
+
+        # A bug that lets an INSERT fail: the SQL parameters in the message carry the hash.
+        with unit_of_work(current_user):
+            email, password_hash = current_user.email, hash_password("segredo-do-usuario")
+            db.session.add(User(email=email, name="Cópia", password_hash=password_hash))
+            db.session.flush()
+
     return other
 
 
@@ -55,6 +67,29 @@ def test_exception_is_logged_although_the_request_rolled_back(failing_app, app, 
     assert "hunter2" not in row.message and "hunter2" not in row.traceback
     with in_tenant(app, tenant.tenant_id):
         assert db.session.get(User, tenant.id).name == "Admin Teste"
+
+
+def test_a_failed_insert_logs_no_password_hash(failing_app, app, tenant):
+    client = sign_in(failing_app.test_client(), tenant)
+    assert client.post("/duplicate-user").status_code == 500
+    [row] = error_rows(app)
+    assert "IntegrityError" in row.exception_type
+    assert tenant.email in row.message  # the parameters are still there to debug with
+    for text in (row.message, row.traceback):
+        assert "$argon2" not in text and "[removido]" in text
+
+
+def test_scrub_removes_hashes_named_secrets_and_url_passwords():
+    text = (
+        "[parameters: {'password_hash': 'abc', 'token_hash': 'def', 'name': 'Ana'}] "
+        "[parameters: ('ana@x.com', '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA', 1)] "
+        "SECRET_KEY='ghi' postgresql://vitrine:jkl@db:5432/vitrine redis://:mno@redis:6379/0"
+    )
+    cleaned = scrub(text)
+    for secret in ("abc", "def", "argon2", "c2FsdA", "ghi", "jkl", "mno"):
+        assert secret not in cleaned
+    for kept in ("Ana", "ana@x.com", "vitrine:", "@db:5432", "@redis:6379"):
+        assert kept in cleaned
 
 
 def test_htmx_request_gets_a_toast(failing_app, tenant):

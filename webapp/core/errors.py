@@ -26,11 +26,21 @@ from webapp.core.models import Base, UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
+# A name that says "secret" (password_hash, SECRET_KEY, refresh_token, session_key...)
+# followed by its value, as in SQL parameters, reprs and settings.
 _SECRET_PATTERN = re.compile(
-    r"(?i)(password|passwd|senha|secret|token|authorization|api[_-]?key|cookie)"
+    r"(?i)((?:password|passwd|senha|secret|token|authorization|api[_-]?key|cookie"
+    r"|session[_-]?key)[\w-]*)"
     r"(['\"]?\s*[:=]\s*['\"]?)([^\s'\",;&]+)"
 )
 _BEARER_PATTERN = re.compile(r"(?i)bearer\s+[a-z0-9._~+/=-]+")
+# Values that are secrets whatever they are called: SQLite's parameters are a bare tuple,
+# so a password hash in a failed INSERT has no name next to it.
+_HASH_PATTERN = re.compile(
+    r"\$argon2(?:id|i|d)\$[A-Za-z0-9+/=,$]+|scrypt:\d+:\d+:\d+\$[A-Za-z0-9+/=$]+"
+)
+# The password in a connection URL (postgresql://user:password@host, redis://:password@host).
+_URL_PASSWORD_PATTERN = re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+@")
 
 
 class ErrorLog(Base):
@@ -53,6 +63,8 @@ class ErrorLog(Base):
 def scrub(text: str) -> str:
     """Remove anything that looks like a credential from a message or traceback."""
     text = _BEARER_PATTERN.sub("Bearer [removido]", text)
+    text = _HASH_PATTERN.sub("[removido]", text)
+    text = _URL_PASSWORD_PATTERN.sub(r"\1[removido]@", text)
     return _SECRET_PATTERN.sub(lambda m: f"{m.group(1)}{m.group(2)}[removido]", text)
 
 
