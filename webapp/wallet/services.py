@@ -185,20 +185,27 @@ def credit_cashback(
     amount = quantize(Decimal(amount))
     if amount <= ZERO:
         return None
+    key = key or cashback_key(order_id)
     with unit_of_work(actor) as uow:
         wallet, expense = accounts.wallet_and_system_account(
             uow.session, customer_id, SYSTEM_CASHBACK_EXPENSE
         )
-        return post_transaction(
-            uow,
-            TransactionKind.CASHBACK_CREDIT,
-            [(expense, -amount), (wallet.account, amount)],
-            key or cashback_key(order_id),
-            f"Cashback do pedido #{order_id}",
-            order_id=order_id,
-            actor=actor,
-            customer_id=customer_id,
-        )
+        try:
+            return post_transaction(
+                uow,
+                TransactionKind.CASHBACK_CREDIT,
+                [(expense, -amount), (wallet.account, amount)],
+                key,
+                f"Cashback do pedido #{order_id}",
+                order_id=order_id,
+                actor=actor,
+                customer_id=customer_id,
+            )
+        except IdempotencyConflict:
+            # Credited already, for another figure: the job delivered again after the tenant
+            # changed its rate (or a category's). Once per order means the first credit
+            # stands; refusing would only fail the job, retried until it gives up.
+            return _posted(key)
 
 
 def reverse_cashback(
