@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import random
 import sys
 import time
@@ -30,9 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
-from bench.standalone import ensure_database, percentiles
+from bench.standalone import (
+    add_database_url_argument,
+    demo_admin_client,
+    migrated_app,
+    percentiles,
+    print_percentiles,
+    psycopg_url,
+)
 
 
 def timed(fn, documents: list[str]) -> list[float]:
@@ -48,35 +53,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/vitrine_bench"
-        ),
-    )
+    add_database_url_argument(parser, "vitrine_bench")
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
-    from webapp.config import normalize_database_url
-
-    url = normalize_database_url(args.database_url)
-    ensure_database(url)
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
-    from flask_migrate import upgrade
-
-    from webapp import create_app
+    app, url = migrated_app(args.database_url)
     from webapp.core.context import tenant_context
     from webapp.core.domain import DomainError
     from webapp.customers import services
     from webapp.customers.models import Customer
-    from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD, seed_demo
+    from webapp.demo import seed_demo
     from webapp.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_INLINE": True, "REDIS_URL": None})
     with app.app_context():
-        upgrade()
         started = time.perf_counter()
         tenant_id = seed_demo(echo=print, customers=args.customers)
         print(f"seed: {time.perf_counter() - started:.1f} s")
@@ -98,8 +89,7 @@ def main() -> None:
         db.session.remove()
 
     print(f"customers in tenant: {total:,}; lookups: {len(documents):,}")
-    raw_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(raw_url) as conn:
+    with psycopg.connect(psycopg_url(url)) as conn:
         sql = (
             "SELECT id, name, document, active FROM customers"
             " WHERE tenant_id = %s AND document = %s"
@@ -117,9 +107,7 @@ def main() -> None:
                 services.lookup_by_document(document)
             db.session.remove()
 
-    client = app.test_client()
-    token = client.post("/api/v1/auth/token", json={"email": DEMO_ADMIN, "password": DEMO_PASSWORD})
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token.get_json()['access_token']}"
+    client = demo_admin_client(app)
 
     def http(document: str) -> None:
         response = client.get(f"/api/v1/customers/by-document/{document}")
@@ -129,10 +117,7 @@ def main() -> None:
         timed(fn, documents[:200])
         results[name] = timed(fn, documents)
 
-    print(f"\n{'measure':<30}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
-    for name, samples in results.items():
-        p50, p95, mean = percentiles(samples)
-        print(f"{name:<30}{p50:>10.2f}{p95:>10.2f}{mean:>10.2f}")
+    print_percentiles(results, width=30)
     p95_http = percentiles(results["HTTP GET /by-document"])[1]
     print(
         f"\ngoal p95 < 20 ms: {'met' if p95_http < 20 else 'NOT met'} ({p95_http:.2f} ms over HTTP)"

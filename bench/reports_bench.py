@@ -22,7 +22,6 @@ Goal: p95 of each page under 300 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,9 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from bench.standalone import ensure_database, percentiles
+from bench.standalone import (
+    add_database_url_argument,
+    demo_admin_client,
+    migrated_app,
+    percentiles,
+    print_percentiles,
+    psycopg_url,
+)
 
 GOAL_MS = 300
 LINES_PER_ORDER = 4
@@ -155,34 +160,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/vitrine_reports_bench"
-        ),
-    )
+    add_database_url_argument(parser, "vitrine_reports_bench")
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--products", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
 
-    from webapp.config import normalize_database_url
-
-    url = normalize_database_url(args.database_url)
-    ensure_database(url)
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
-    from flask_migrate import upgrade
-
-    from webapp import create_app
+    app, url = migrated_app(args.database_url)
     from webapp.core.context import tenant_context
-    from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD, seed_demo
+    from webapp.demo import seed_demo
     from webapp.extensions import db
     from webapp.reports.periods import local_today, resolve_period
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_INLINE": True, "REDIS_URL": None})
     with app.app_context():
-        upgrade()
         tenant_id = seed_demo(echo=print, customers=args.customers, products=args.products)
         with tenant_context(tenant_id):
             seed_orders(db, tenant_id, args.lines)
@@ -194,8 +185,7 @@ def main() -> None:
     print(f"order lines in tenant: {total:,}; period {period.label}; {args.runs} runs each")
 
     results: dict[str, list[float]] = {}
-    raw_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(raw_url) as conn:
+    with psycopg.connect(psycopg_url(url)) as conn:
         bound = {"t": tenant_id, "start": period.start, "end": period.end}
         for name, sql in BARE_SQL.items():
 
@@ -205,9 +195,7 @@ def main() -> None:
             timed(bare, 5)
             results[f"bare SQL {name}"] = timed(bare, args.runs)
 
-    client = app.test_client()
-    token = client.post("/api/v1/auth/token", json={"email": DEMO_ADMIN, "password": DEMO_PASSWORD})
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token.get_json()['access_token']}"
+    client = demo_admin_client(app)
     for name, path in PAGES.items():
 
         def page(path=path) -> None:
@@ -217,10 +205,7 @@ def main() -> None:
         timed(page, 3)
         results[f"page {name}"] = timed(page, args.runs)
 
-    print(f"\n{'measure':<28}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
-    for name, samples in results.items():
-        p50, p95, mean = percentiles(samples)
-        print(f"{name:<28}{p50:>10.2f}{p95:>10.2f}{mean:>10.2f}")
+    print_percentiles(results, width=28)
     worst = max(percentiles(s)[1] for n, s in results.items() if n.startswith("page"))
     verdict = "met" if worst < GOAL_MS else "NOT met"
     print(f"\ngoal p95 < {GOAL_MS} ms per page: {verdict} (worst page p95 {worst:.1f} ms)")
