@@ -109,6 +109,22 @@ def test_stock_adjustments_and_movements(api_client):
     assert MovementListSchema().dump(movements) == movements
 
 
+def test_entries_past_the_stock_limit_are_refused_not_a_500(api_client):
+    client = api_client("admin")
+    product = client.post("/api/v1/products", json={**BODY, "stock_qty": 999_999_000}).get_json()
+    url = f"/api/v1/products/{product['id']}"
+    # Each entry is within the per-entry limit; their sum would overflow the stock column.
+    over = client.post(f"{url}/stock-adjustments", json={"kind": "in", "qty": 1001, "reason": "x"})
+    assert over.status_code == 422, over.get_json()
+    assert over.get_json()["error"] == "validation_error"
+    assert "máximo de 1.000.000.000 unidades (atual: 999.999.000)" in over.get_json()["message"]
+    again = client.get(url).get_json()
+    assert again["stock_qty"] == 999_999_000 and again["version"] == product["version"]
+    assert client.get(f"{url}/movements").get_json()["pagination"]["total"] == 1
+    full = client.post(f"{url}/stock-adjustments", json={"kind": "in", "qty": 1000, "reason": "x"})
+    assert full.status_code == 201 and full.get_json()["stock_qty"] == 1_000_000_000
+
+
 def test_permissions_and_tenancy(app, api_client, make_tenant):
     admin = api_client("admin")
     product = admin.post("/api/v1/products", json=BODY).get_json()

@@ -17,11 +17,16 @@ from sqlalchemy import select, update
 from webapp.catalog import events
 from webapp.catalog.errors import InsufficientStock
 from webapp.catalog.models import MOVEMENT_DIRECTIONS, Product, StockMovement
+from webapp.catalog.validation import MAX_QTY
 from webapp.core.domain import NotFound, ValidationFailed
+from webapp.core.money import format_number
 from webapp.core.tenancy import require_tenant_id
 from webapp.core.uow import UnitOfWork, unit_of_work
 
 MAX_REASON = 200
+# The most a product can hold, as for the initial stock. Checked in the UPDATE, so entries
+# that add up past it are refused with a message instead of overflowing the INTEGER column.
+MAX_STOCK = MAX_QTY
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,11 @@ def _apply(uow: UnitOfWork, line: StockLine) -> tuple[StockMovement, tuple[int, 
     )
     if delta < 0:
         statement = statement.where(Product.stock_qty >= -delta)
+    else:
+        statement = statement.where(Product.stock_qty <= MAX_STOCK - delta)
     row = uow.session.execute(statement).one_or_none()
     if row is None:
-        _explain_refusal(uow, line.product_id)
+        _explain_refusal(uow, line.product_id, delta)
     movement = StockMovement(
         product_id=line.product_id,
         kind=line.kind,
@@ -104,12 +111,20 @@ def _apply_all(uow: UnitOfWork, lines: list[StockLine]) -> list[StockMovement]:
     return [movement for movement, _published in applied]
 
 
-def _explain_refusal(uow: UnitOfWork, product_id: int) -> None:
+def _explain_refusal(uow: UnitOfWork, product_id: int, delta: int) -> None:
     current = uow.session.execute(
         select(Product.stock_qty, Product.sku).where(Product.id == product_id)
     ).one_or_none()
     if current is None:
         raise NotFound("Produto não encontrado.")
+    if delta > 0:
+        most, now = format_number(MAX_STOCK, 0), format_number(current.stock_qty, 0)
+        raise ValidationFailed(
+            f"O estoque do produto {current.sku} passaria do máximo de {most} unidades "
+            f"(atual: {now}).",
+            field="qty",
+            details={"available": current.stock_qty, "product_id": product_id},
+        )
     raise InsufficientStock(current.stock_qty, product_id, current.sku)
 
 
