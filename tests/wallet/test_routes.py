@@ -237,3 +237,10 @@ def test_per_category_rates_screen_and_rules(app, tenant, login_as):
         assert services.cashback_rules().category_rates == {}
     assert login_as("seller").get("/settings/cashback").status_code == 403
     assert admin.post("/settings/cashback/categories/987654", data={"rate": "1"}).status_code == 404
+
+
+def test_poll_with_a_since_past_any_id_answers_204_not_500(login_as):
+    seller = login_as("seller")
+    for since in ("99999999999999999999999", str(2**63)):
+        response = seller.get(f"/customers/4/wallet/changes?since={since}", headers=HX)
+        assert response.status_code == 204, since

@@ -28,6 +28,7 @@ from webapp.core.context import current_tenant_id, tenant_context
 from webapp.core.domain import DomainError, ValidationFailed
 from webapp.core.downloads import csv_download
 from webapp.core.htmx import render, render_partials, trigger
+from webapp.core.ids import MAX_ID
 from webapp.core.money import format_brl
 from webapp.core.pagination import Page, clamp
 from webapp.customers import services as customer_services
@@ -130,8 +131,7 @@ def changes(customer_id: int):
     """Poll: 204 while nothing moved since ``since``; else the refreshed panel, plus a toast
     for each cashback credited meanwhile (the job runs in the background after payment)."""
     customer = customer_services.get_customer(customer_id)
-    since = request.args.get("since", "")
-    new = queries.entries_after(customer_id, int(since) if since.isdigit() else 0)
+    new = queries.entries_after(customer_id, _since_id(request.args.get("since", "")))
     if not new:
         return Response(status=204)
     toasts = [
@@ -141,6 +141,12 @@ def changes(customer_id: int):
     ]
     view = wallet_view(customer, request.args)
     return render_partials(("wallet/_panel.html", {"wallet": view}), *toasts)
+
+
+def _since_id(raw: str) -> int:
+    """The poll's last seen entry id; a number past any BIGINT id (a tampered URL) has
+    nothing after it, and handed to the database as is it overflowed the column (500)."""
+    return min(int(raw), MAX_ID) if raw.isascii() and raw.isdigit() else 0
 
 
 def _cashback_message(amount: Decimal) -> str:
