@@ -125,6 +125,23 @@ def test_entries_past_the_stock_limit_are_refused_not_a_500(api_client):
     assert full.status_code == 201 and full.get_json()["stock_qty"] == 1_000_000_000
 
 
+def test_a_product_created_without_tax_rate_gets_the_tenant_default(app, tenant, api_client):
+    from decimal import Decimal
+
+    from webapp.extensions import db
+    from webapp.identity import settings
+    from webapp.identity.models import User
+
+    with in_tenant(app, tenant.tenant_id):
+        settings.update_settings(db.session.get(User, tenant.id), default_tax_rate=Decimal("7.5"))
+    client = api_client("admin")
+    body = {key: value for key, value in BODY.items() if key != "tax_rate"}
+    created = client.post("/api/v1/products", json=body)
+    assert created.status_code == 201 and created.get_json()["tax_rate"] == "7.50"
+    explicit = client.post("/api/v1/products", json={**BODY, "sku": "api-2", "ean": None})
+    assert explicit.get_json()["tax_rate"] == "18.00"
+
+
 def test_permissions_and_tenancy(app, api_client, make_tenant):
     admin = api_client("admin")
     product = admin.post("/api/v1/products", json=BODY).get_json()

@@ -264,6 +264,36 @@ def test_csv_import_all_valid_rows_and_export_round_trip(app, tenant, login_as):
     assert "SKU A-1 já está cadastrado" in again
 
 
+def _set_default_tax_rate(app, tenant, rate: str) -> None:
+    from decimal import Decimal
+
+    from webapp.identity import settings
+    from webapp.identity.models import User
+
+    with in_tenant(app, tenant.tenant_id):
+        admin = db.session.get(User, tenant.id)
+        settings.update_settings(admin, default_tax_rate=Decimal(rate))
+
+
+def test_products_saved_without_a_tax_rate_get_the_tenant_default(app, tenant, login_as):
+    _set_default_tax_rate(app, tenant, "18")
+    client = login_as("admin")
+    new = client.get("/products/new").get_data(as_text=True)
+    assert re.search(r'name="tax_rate"[^>]*value="18,00"', new), "the form starts at 18,00"
+    assert client.post("/products", data={**FORM, "tax_rate": ""}).status_code == 302
+    zero = {**FORM, "sku": "ZERO-1", "ean": "", "tax_rate": "0"}
+    assert client.post("/products", data=zero).status_code == 302  # 0 typed stays 0
+    html = _upload(client, CSV_HEADER + "A-1;;Arroz 5 kg;Mercearia;10,00;20,00;;;;5;2;sim\n")
+    assert "1 produto(s) importado(s)" in html.get_data(as_text=True)
+    with in_tenant(app, tenant.tenant_id):
+        rates = dict(db.session.execute(select(Product.sku, Product.tax_rate)).all())
+    assert {sku: f"{rate:.2f}" for sku, rate in rates.items()} == {
+        "CAFE-500": "18.00",
+        "ZERO-1": "0.00",
+        "A-1": "18.00",
+    }
+
+
 def test_csv_export_does_not_let_a_spreadsheet_run_a_name_and_reimports_it(app, tenant, login_as):
     name = '=HYPERLINK("http://exemplo.com";"Promo")'
     with in_tenant(app, tenant.tenant_id):

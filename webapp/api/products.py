@@ -38,7 +38,11 @@ class ProductInSchema(Schema):
     sale_price = Money(required=True)
     min_price = Money(allow_none=True, load_default=None)
     max_price = Money(allow_none=True, load_default=None)
-    tax_rate = fields.String(load_default="0", metadata={"example": "18.00"})
+    tax_rate = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"example": "18.00", "description": "omitida: a alíquota padrão da empresa"},
+    )
     stock_qty = fields.Integer(load_default=0, validate=validate.Range(min=0))
     low_stock_threshold = fields.Integer(load_default=5, validate=validate.Range(min=0))
     active = fields.Boolean(load_default=True)

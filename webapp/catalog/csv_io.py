@@ -12,11 +12,13 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from webapp.catalog.models import Product
 from webapp.catalog.validation import clean_product
 from webapp.core.domain import ValidationFailed
+from webapp.core.money import ZERO
 from webapp.core.spreadsheets import as_text_cell, from_text_cell
 
 COLUMNS = [
@@ -134,8 +136,12 @@ def check_rows(
     text: str,
     existing: Callable[[set[str], set[str]], tuple[set[str], set[str]]],
     progress: Callable[[int, int], None] = lambda done, total: None,
+    default_tax_rate: Decimal = ZERO,
 ) -> ImportCheck:
-    """Validate EVERY row; ``existing(skus, eans)`` says which are already in the catalog."""
+    """Validate EVERY row; ``existing(skus, eans)`` says which are already in the catalog.
+
+    A row with a blank tax rate gets ``default_tax_rate``, as a product saved on screen.
+    """
     check = ImportCheck()
     lines = _read_lines(text, check)
     if not lines:
@@ -150,7 +156,7 @@ def check_rows(
             if k
         }
         try:
-            values = clean_product(row)
+            values = clean_product(row, default_tax_rate=default_tax_rate)
         except ValidationFailed as exc:
             for name, message in exc.fields.items():
                 check.fail(line, f"{FIELD_LABELS.get(name, name)}: {message}")

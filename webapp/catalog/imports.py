@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from webapp.catalog.csv_io import ImportCheck, check_rows, decode, not_csv_reason
 from webapp.catalog.models import Category, Product, StockMovement
+from webapp.catalog.services import default_tax_rate
 from webapp.catalog.validation import EDITABLE_FIELDS
 from webapp.core.domain import ValidationFailed
 from webapp.core.jobs import BackgroundJob, finish_job, report_progress, start_background_job
@@ -66,7 +67,10 @@ def run_import(job_id: str, path: str) -> dict[str, Any]:
     text = decode(Path(path).read_bytes())
     report_progress(job_id, 1, "Validando linhas…")
     check = check_rows(
-        text, _existing, lambda done, total: report_progress(job_id, done * 50 // total)
+        text,
+        _existing,
+        lambda done, total: report_progress(job_id, done * 50 // total),
+        default_tax_rate=default_tax_rate(),
     )
     if check.by_line:
         return _refuse(job_id, check)

@@ -11,6 +11,7 @@ from webapp.catalog.errors import VersionConflict
 from webapp.catalog.forms import ProductForm
 from webapp.core.domain import DomainError
 from webapp.core.htmx import redirect_after_post, render
+from webapp.core.money import format_number
 from webapp.identity.decorators import admin_required
 
 
@@ -59,7 +60,8 @@ def show(product_id: int):
 @bp.route("/products/new")
 @admin_required
 def new():
-    form = ProductForm(data={"stock_qty": "0", "low_stock_threshold": "5", "tax_rate": "0"})
+    tax_rate = format_number(services.default_tax_rate())
+    form = ProductForm(data={"stock_qty": "0", "low_stock_threshold": "5", "tax_rate": tax_rate})
     return _form_page(form)
 
 

@@ -7,6 +7,7 @@ Stock moves live in :mod:`webapp.catalog.stock` and are re-exported here, so oth
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -23,6 +24,7 @@ from webapp.core.ids import is_id
 from webapp.core.pagination import Page, paginate
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.extensions import db
+from webapp.identity.settings import get_settings
 
 __all__ = [
     "InsufficientStock",
@@ -57,6 +59,11 @@ def find_product_by_code(code: str) -> Product | None:
         return None
     query = select(Product).where(or_(Product.sku == text.upper(), Product.ean == text))
     return db.session.scalars(query.limit(1)).first()
+
+
+def default_tax_rate() -> Decimal:
+    """The tenant's "alíquota padrão": what a product saved without a tax rate gets."""
+    return get_settings().default_tax_rate
 
 
 def list_categories() -> list[Category]:
@@ -131,13 +138,13 @@ def _assign(product: Product, values: Mapping[str, Any], category: Category | No
 
 def check_product(data: Mapping[str, Any], product_id: int | None = None) -> None:
     """Dry run of create/update for inline validation: rules and uniqueness, nothing saved."""
-    values = clean_product(data, with_stock=product_id is None)
+    values = clean_product(data, with_stock=product_id is None, default_tax_rate=default_tax_rate())
     _ensure_unique(db.session, values["sku"], values["ean"], product_id)
 
 
 def create_product(data: Mapping[str, Any], actor: Any = None) -> Product:
     """Create a product; initial stock goes through the kardex as an "in" movement."""
-    values = clean_product(data)
+    values = clean_product(data, default_tax_rate=default_tax_rate())
     with unit_of_work(actor) as uow:
         _ensure_unique(uow.session, values["sku"], values["ean"], None)
         product = Product(stock_qty=values["stock_qty"])
@@ -192,7 +199,9 @@ def update_product(
         product = get_product(product_id)
         if product.version != version:
             raise _conflict(product)
-        values = clean_product(_merged_input(product, data), with_stock=False)
+        values = clean_product(
+            _merged_input(product, data), with_stock=False, default_tax_rate=default_tax_rate()
+        )
         _ensure_unique(uow.session, values["sku"], values["ean"], product.id)
         _assign(product, values, _category_for(uow, values["category"]))
         try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
-from webapp.core.money import InvalidMoney, MoneyTooLarge, parse_money
+from webapp.core.money import ZERO, InvalidMoney, MoneyTooLarge, parse_money
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
 PRICE_FIELDS = ("cost_price", "sale_price", "min_price", "max_price")
@@ -69,10 +69,10 @@ def _money(value: Any, label: str, required: bool = True) -> Decimal | None:
     return amount
 
 
-def _tax_rate(value: Any) -> Decimal:
+def _tax_rate(value: Any, default: Decimal) -> Decimal:
     text = _text(value).replace("%", "").strip()
     if text == "":
-        return Decimal("0.00")
+        return default
     try:
         rate = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -145,8 +145,13 @@ def _clean_prices(data: Mapping[str, Any], errors: _Errors) -> dict[str, Decimal
     return prices
 
 
-def clean_product(data: Mapping[str, Any], *, with_stock: bool = True) -> dict[str, Any]:
-    """Typed product values from loose input, or ``ValidationFailed`` naming every bad field."""
+def clean_product(
+    data: Mapping[str, Any], *, with_stock: bool = True, default_tax_rate: Decimal = ZERO
+) -> dict[str, Any]:
+    """Typed product values from loose input, or ``ValidationFailed`` naming every bad field.
+
+    A blank tax rate takes ``default_tax_rate`` (the tenant's "alíquota padrão").
+    """
     errors = _Errors()
     cleaned: dict[str, Any] = {"sku": _check(errors, "sku", clean_sku, data.get("sku"))}
     name = _text(data.get("name"))
@@ -163,7 +168,9 @@ def clean_product(data: Mapping[str, Any], *, with_stock: bool = True) -> dict[s
         errors.add("category", "A categoria pode ter no máximo 80 caracteres.")
     cleaned["category"] = category or None
     cleaned.update(_clean_prices(data, errors))
-    cleaned["tax_rate"] = _check(errors, "tax_rate", _tax_rate, data.get("tax_rate"))
+    cleaned["tax_rate"] = _check(
+        errors, "tax_rate", _tax_rate, data.get("tax_rate"), default_tax_rate
+    )
     cleaned["low_stock_threshold"] = _check(
         errors,
         "low_stock_threshold",
