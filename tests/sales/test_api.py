@@ -205,3 +205,16 @@ def test_every_refused_field_comes_as_a_dotted_path_with_a_list_of_messages(sell
     assert by_service.status_code == 422
     fields = by_service.get_json()["details"]["fields"]
     assert list(fields) == ["items.0"] and isinstance(fields["items.0"], list), fields
+
+
+def test_a_cancel_reason_with_a_nul_byte_is_a_422_and_the_order_stays_paid(seller, shop, stock):
+    order = post_order(seller, body(shop, [{"product_id": stock, "qty": 1}])).get_json()
+    url = f"/api/v1/orders/{order['id']}"
+    seller.post(f"{url}/transitions", json={"to": "paid"})
+    # PostgreSQL refuses NUL in text: this was a 500 after the stock had been returned.
+    refused = seller.post(f"{url}/transitions", json={"to": "cancelled", "reason": "Def\u0000eito"})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["details"]["fields"]["reason"] == [
+        "O motivo tem caracteres de controle: digite apenas texto."
+    ]
+    assert seller.get(url).get_json()["status"] == "paid"

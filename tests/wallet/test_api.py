@@ -209,3 +209,16 @@ def test_refusals_carry_a_portuguese_message(api_client):
     assert forbidden["message"] == "Seu perfil não tem permissão para esta operação."
     missing = api.get(f"{BASE}/999999/wallet/entries").get_json()
     assert missing["message"] == "Cliente não encontrado."
+
+
+@pytest.mark.parametrize("reason", ["Bônus\u0000", "Bônus \u001b[31mvermelho"])
+def test_a_reason_with_control_characters_is_refused_not_a_500(api_client, reason):
+    # NUL made PostgreSQL fail the INSERT (500); ESC and friends broke the XLSX ledger export.
+    api = api_client("admin")
+    response = _adjust(api, 1, reason=reason, key="ctl")
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["message"] == (
+        "O motivo tem caracteres de controle: digite apenas texto."
+    )
+    assert api.get(f"{BASE}/1/wallet/entries").get_json()["data"] == []
+    assert _adjust(api, 1, reason="Bônus\r\n\tde aniversário", key="ok").status_code == 201

@@ -244,3 +244,11 @@ def test_poll_with_a_since_past_any_id_answers_204_not_500(login_as):
     for since in ("99999999999999999999999", str(2**63)):
         response = seller.get(f"/customers/4/wallet/changes?since={since}", headers=HX)
         assert response.status_code == 204, since
+
+
+def test_a_reason_with_a_nul_byte_is_shown_on_the_form(login_as):
+    admin = login_as("admin")
+    response = _post_adjust(admin, reason="Bônus\x00", idempotency_key="nul")
+    assert response.status_code == 422
+    assert "O motivo tem caracteres de controle" in response.get_data(as_text=True)
+    assert "R$ 0,00" in admin.get("/customers/1?tab=wallet").get_data(as_text=True)

@@ -21,6 +21,7 @@ from webapp.catalog.services import StockLine, move_stock_many
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
 from webapp.core.ids import is_id
 from webapp.core.models import utcnow
+from webapp.core.text import has_control_characters
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.sales.errors import InvalidTransition
 from webapp.sales.models import (
@@ -101,6 +102,10 @@ def _clean(value: Any, limit: int, field: str, label: str) -> str | None:
     if not isinstance(value, str):
         raise ValidationFailed(f"{label} deve ser um texto.", field=field)
     text = " ".join(value.split())
+    if has_control_characters(text):
+        raise ValidationFailed(
+            f"{label} tem caracteres de controle: digite apenas texto.", field=field
+        )
     if len(text) > limit:
         raise ValidationFailed(f"{label} pode ter no máximo {limit} caracteres.", field=field)
     return text or None
