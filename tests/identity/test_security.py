@@ -122,6 +122,25 @@ def test_successful_logins_are_not_counted_and_other_accounts_are_free(client, t
     sign_in(client, tenant)
 
 
+def test_a_successful_sign_in_clears_the_accounts_failures(client, tenant):
+    for _ in range(4):
+        assert _fail_login(client, tenant.email).status_code == 422
+    sign_in(client, tenant)
+    client.post("/logout")
+    # Four more typos: without the reset the account would be at nine failures, blocked.
+    for _ in range(4):
+        assert _fail_login(client, tenant.email).status_code == 422
+    api = client.post(
+        "/api/v1/auth/token", json={"email": tenant.email, "password": tenant.password}
+    )
+    assert api.status_code == 200  # the API sign-in clears them too
+    for _ in range(5):
+        wrong = {"email": tenant.email, "password": "errada"}
+        assert client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    # Failures after the last success still count.
+    assert _fail_login(client, tenant.email).status_code == 429
+
+
 def test_failed_logins_are_throttled_per_ip(app, client):
     app.config["LOGIN_THROTTLE_IP"] = "3 per 5 minutes"
     try:

@@ -10,7 +10,11 @@ from marshmallow import Schema, fields, validate
 
 from webapp.core.domain import InvalidCredentials
 from webapp.identity import api_tokens, services
-from webapp.identity.throttle import record_failed_login, throttle_failed_logins
+from webapp.identity.throttle import (
+    forget_failed_logins,
+    record_failed_login,
+    throttle_failed_logins,
+)
 
 blp = Blueprint("api_auth", __name__, description="Autenticação por token (JWT)")
 
@@ -66,6 +70,7 @@ class TokenResource(MethodView):
         except InvalidCredentials:
             record_failed_login()
             raise
+        forget_failed_logins()
         return api_tokens.issue_token_pair(user, *_ttls())
 
 

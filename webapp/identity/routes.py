@@ -6,7 +6,12 @@ from webapp.identity import bp, services
 from webapp.identity.decorators import public
 from webapp.identity.forms import LoginForm, ProfilePasswordForm
 from webapp.identity.safe_redirect import safe_next_url
-from webapp.identity.throttle import THROTTLE_MESSAGE, record_failed_login, throttle_failed_logins
+from webapp.identity.throttle import (
+    THROTTLE_MESSAGE,
+    forget_failed_logins,
+    record_failed_login,
+    throttle_failed_logins,
+)
 
 
 def _throttled_login_page(_limit):
@@ -30,6 +35,7 @@ def login():
             record_failed_login()
             form.password.errors.append(exc.message)
         else:
+            forget_failed_logins()
             next_url = safe_next_url(request.args.get("next"))
             session.clear()  # a fresh session on sign-in: no fixation
             user.session_key = services.start_session(

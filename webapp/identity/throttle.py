@@ -9,13 +9,18 @@ memory on the embedded default.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 from webapp.extensions import limiter
 
+log = logging.getLogger(__name__)
+
+ACCOUNT_SCOPE = "login-account"
 THROTTLE_MESSAGE = (
     "Muitas tentativas de acesso sem sucesso. Por segurança, aguarde alguns minutos "
     "e tente de novo."
@@ -45,6 +50,20 @@ def record_failed_login() -> None:
     g.login_failed = True
 
 
+def forget_failed_logins() -> None:
+    """Called by a sign-in view when the credentials were right: the account starts afresh.
+
+    Otherwise four typos, a sign-in and one more typo later would lock the owner out. Only
+    the account's counter goes: the IP's keeps counting, so an attacker cannot clear it by
+    signing in to an account of their own between guesses.
+    """
+    limit = parse(current_app.config["LOGIN_THROTTLE_ACCOUNT"])
+    try:
+        limiter.limiter.clear(limit, _account_key(), ACCOUNT_SCOPE)
+    except Exception:  # as the limiter itself: a Redis outage must not fail the sign-in
+        log.exception("could not clear the failed sign-ins of an account")
+
+
 def _failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
@@ -70,7 +89,7 @@ def throttle_failed_logins(on_breach: Callable | None = None) -> Callable:
     and on /api/v1/auth/token add up instead of giving an attacker two budgets.
     """
     limits = (
-        (_account_key, "LOGIN_THROTTLE_ACCOUNT", "login-account"),
+        (_account_key, "LOGIN_THROTTLE_ACCOUNT", ACCOUNT_SCOPE),
         (_ip_key, "LOGIN_THROTTLE_IP", "login-ip"),
     )
 
