@@ -53,6 +53,14 @@ def test_admin_creates_a_seller_who_can_sign_in(app, login_as, tenant):
     assert client.get("/users").status_code == 403
 
 
+def test_an_email_typed_with_spaces_around_it_is_accepted(app, login_as, tenant, client):
+    admin = login_as("admin")
+    data = {"name": "Rui", "role": "seller", "password": "rui-senha-1", "confirm": "rui-senha-1"}
+    response = admin.post("/users/new", data={**data, "email": "  Rui@Loja.com.br "})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    sign_in(client, Account(0, tenant.tenant_id, "rui@loja.com.br", Role.SELLER, "rui-senha-1"))
+
+
 def test_create_form_errors_keep_the_database_unchanged(app, login_as, tenant):
     admin = login_as("admin")
     response = admin.post(

@@ -83,8 +83,11 @@ def load_session_user(key: str) -> User | None:
 
 
 def normalize_email(email: str) -> str:
+    # Stripped first, as sign-in does: a space pasted or autocompleted after the address
+    # is not a reason to refuse it.
     try:
-        return lower_email(validate_email(email or "", check_deliverability=False).normalized)
+        address = validate_email((email or "").strip(), check_deliverability=False)
+        return lower_email(address.normalized)
     except EmailNotValidError as exc:
         raise ValidationFailed("Informe um e-mail válido.", field="email") from exc
 
