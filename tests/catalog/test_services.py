@@ -50,6 +50,8 @@ def test_create_product_with_initial_stock_writes_the_kardex(app, tenant):
         ({"cost_price": "-1"}, "cost_price"),
         ({"sale_price": "abc"}, "sale_price"),
         ({"tax_rate": "101"}, "tax_rate"),
+        ({"tax_rate": "7,125"}, "tax_rate"),  # would be stored as 7,12
+        ({"tax_rate": "99,999"}, "tax_rate"),  # would be stored as 100,00
         ({"ean": "7891000315508"}, "ean"),  # wrong check digit
         ({"ean": "12345"}, "ean"),
         ({"sku": ""}, "sku"),

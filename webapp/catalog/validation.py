@@ -13,7 +13,7 @@ from typing import Any
 
 from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
-from webapp.core.money import ZERO, InvalidMoney, MoneyTooLarge, parse_money
+from webapp.core.money import CENT, ZERO, InvalidMoney, MoneyTooLarge, parse_money
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
 PRICE_FIELDS = ("cost_price", "sale_price", "min_price", "max_price")
@@ -79,7 +79,10 @@ def _tax_rate(value: Any, default: Decimal) -> Decimal:
         raise ValueError("Alíquota inválida: use por exemplo 18 ou 7,5.") from None
     if not rate.is_finite() or rate < 0 or rate > 100:
         raise ValueError("A alíquota deve estar entre 0 e 100%.")
-    return rate.quantize(Decimal("0.01"))
+    if rate != rate.quantize(CENT):
+        # Refused, as a price with a fraction of a centavo is: 7,125 would be saved as 7,12.
+        raise ValueError("A alíquota aceita no máximo duas casas decimais, como 7,25.")
+    return rate.quantize(CENT)
 
 
 def clean_quantity(value: Any, label: str, *, allow_zero: bool = True, default: int = 0) -> int:
