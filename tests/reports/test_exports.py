@@ -279,3 +279,18 @@ def test_export_of_100000_lines_completes_as_a_job_with_progress(
             if count == 1:
                 assert row[4:] == ("SKU-MASSA", "Produto em massa", 2, 10, 20, 0)
         assert count == lines
+
+
+def test_ledger_xlsx_export_survives_control_characters_in_stored_text(app, api_client, dataset):
+    # Text stored before any check refused it (here a customer name pasted with an ESC):
+    # XLSX cannot hold C0 controls and openpyxl raised, failing the whole export.
+    with in_tenant(app, dataset.tenant.tenant_id):
+        pasted = f.customer("Ana\x1b[0m Colada\x07")
+        db.session.commit()
+    _adjust(app, dataset.tenant, pasted, "5.00", "bonus-colada")
+    client = api_client("admin")
+    status = finished(app, client, start(client, "ledger", "xlsx", period="today"))
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(status["download_url"]).get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["Ana[0m Colada"]
+    assert rows[1][5] == 5  # the money cell is still a number

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from webapp.core.spreadsheets import as_text_cell
@@ -95,7 +96,9 @@ class XlsxWriter:
             return "Sim" if value else "Não"
         if kind == "int":
             return value
-        text = str(value)
+        # XLSX cannot hold C0 control characters (openpyxl raises, failing the whole export);
+        # text stored before any check refused them loses them here, and nothing else.
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         if text.startswith("="):  # openpyxl would store it as a formula
             cell = WriteOnlyCell(self.sheet, value=text)
             cell.data_type = "s"
