@@ -517,7 +517,11 @@ def test_order_page_shows_what_the_order_moved_on_the_wallet(app, tenant, shop, 
     html = client.get(f"/orders/{order_id}").get_data(as_text=True)
     assert 'data-testid="order-wallet"' in html and "Compra com saldo" in html
     assert "-R$ 5,00" in html
+    assert "o saldo usado (R$ 5,00) retorna à carteira do cliente" in html
     client.post(f"/orders/{order_id}/transitions", data={"to": "paid"})
+    # The cancel dialog says the estorno is wallet balance (not a card/Pix refund to make).
+    html = client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert "o total pago (R$ 20,00) é creditado como saldo na carteira do cliente" in html
     run_pending_jobs(app)  # the cashback job (inline on the embedded default)
     client.post(f"/orders/{order_id}/transitions", data={"to": "cancelled", "reason": "Devolveu"})
     html = client.get(f"/orders/{order_id}").get_data(as_text=True)
