@@ -54,7 +54,68 @@
       return;
     }
     afterCartRequest(event);
+    restoreFocus();
   });
+
+  // --- keyboard focus across cart answers: the customer box, the lines and the summary are
+  // redrawn out of band, which throws the focused control away (focus fell to <body>, so a
+  // keyboard user pressing "+" twice or tabbing from the quantity to the price lost their
+  // place). Note what had the focus and put it on the new copy, or on the next sensible step.
+  var lostFocus = null;
+
+  function focusKey(el, container) {
+    if (el.id) return "#" + CSS.escape(el.id);
+    var scope = "#" + CSS.escape(container.id) + " ";
+    var line = el.closest("[data-line-id]");
+    if (line) scope += '[data-line-id="' + line.dataset.lineId + '"] ';
+    if (el.dataset.testid) return scope + '[data-testid="' + el.dataset.testid + '"]';
+    if (el.name) return scope + '[name="' + el.name + '"][value="' + (el.value || "") + '"]';
+    return null;
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var container = event.detail.target;
+    var active = document.activeElement;
+    if (!container || !container.id || !active || active === document.body) return;
+    if (!container.contains(active)) return;
+    var line = active.closest("[data-line-id]");
+    lostFocus = {
+      key: focusKey(active, container),
+      container: container.id,
+      line: line ? line.dataset.lineId : null,
+    };
+  });
+
+  function focusable(el) {
+    return el && !el.disabled && el.getAttribute("aria-disabled") !== "true" && el.getClientRects().length > 0;
+  }
+
+  function nextStep(lost) {
+    if (lost.container === "cart-customer") {
+      var search = document.getElementById("customer-q");
+      if (search) return search;
+      var radios = document.querySelectorAll("#cart-customer input[name=address_id]");
+      var checked = document.querySelector("#cart-customer input[name=address_id]:checked");
+      if (radios.length && !checked) return radios[0];
+    }
+    if (lost.line) {
+      var qty = document.getElementById("qty-" + lost.line);
+      if (qty) return qty;
+    }
+    return scanInput();
+  }
+
+  function restoreFocus() {
+    var lost = lostFocus;
+    lostFocus = null;
+    if (!lost) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // nothing was lost
+    var target = lost.key ? document.querySelector(lost.key) : null;
+    if (!focusable(target)) target = nextStep(lost);
+    if (!focusable(target)) return;
+    target.focus();
+  }
 
   // A line whose quantity exceeds the (live) stock is flagged before confirming.
   function flagOverStock() {
