@@ -528,3 +528,27 @@ def test_order_page_shows_what_the_order_moved_on_the_wallet(app, tenant, shop, 
     moves = re.findall(r'data-kind="(\w+)"', html)
     assert moves == ["purchase_with_balance", "cashback_credit", "refund", "cashback_reversal"]
     assert "R$ 20,00" in html and "Estorno de cashback" in html  # the whole R$ 20,00 back
+
+
+def test_review_names_the_wallet_when_the_balance_pays_it_all(app, tenant, seller_client, shop):
+    from decimal import Decimal
+
+    from webapp.extensions import db
+    from webapp.identity.models import User
+    from webapp.wallet import services as wallet
+
+    with in_tenant(app, tenant.tenant_id):
+        admin = db.session.get(User, tenant.id)
+        wallet.manual_adjustment(admin, shop.customer_id, Decimal("30.00"), "Brinde", "gift-30")
+    _ready_cart(seller_client, shop)  # R$ 20,00
+    seller_client.post("/checkout/payment", data={"payment_method": "pix"}, headers=HX)
+    seller_client.post("/checkout/wallet", data={"use": "all"}, headers=HX)
+    review = seller_client.get("/checkout/review", headers=HX).get_data(as_text=True)
+    # The order is recorded as paid with the wallet: the dialog must not promise a Pix.
+    method = re.search(r'data-testid="review-method">([^<]*)<', review).group(1)
+    assert method == "Carteira · o saldo paga tudo"
+    assert 'data-testid="review-due"><span class="money">R$ 0,00' in review
+
+    seller_client.post("/checkout/wallet", data={"wallet_amount": "5,00"}, headers=HX)
+    review = seller_client.get("/checkout/review", headers=HX).get_data(as_text=True)
+    assert re.search(r'data-testid="review-method">Pix<', review)  # Pix pays the R$ 15,00 left
