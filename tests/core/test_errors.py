@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_REDIS_URL, in_tenant, sign_in
+from tests.conftest import ON_POSTGRES, TEST_REDIS_URL, in_tenant, sign_in
 from webapp import create_app
 from webapp.config import settings_for_tests as _settings_for_tests
 from webapp.core.errors import ErrorLog, scrub
@@ -90,6 +90,37 @@ def test_scrub_removes_hashes_named_secrets_and_url_passwords():
         assert secret not in cleaned
     for kept in ("Ana", "ana@x.com", "vitrine:", "@db:5432", "@redis:6379"):
         assert kept in cleaned
+
+
+def test_a_nul_character_anywhere_is_a_422_not_a_500(app, client, tenant, login_as, api_client):
+    """PostgreSQL refuses NUL in text: each of these was a logged 500 there."""
+    token = re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
+    login = client.post(
+        "/login", data={"email": "a\x00@b.com", "password": "x", "csrf_token": token}
+    )
+    assert login.status_code == 422  # a message, on the form or on a page
+    api = api_client("admin")
+    refused = [
+        api.post("/api/v1/auth/token", json={"email": "a\u0000@b.com", "password": "x"}),
+        api.get("/api/v1/products?q=%00"),
+        api.post(
+            "/api/v1/products",
+            json={"sku": "N-1", "name": "Nul\u0000", "cost_price": "1.00", "sale_price": "2.00"},
+        ),
+    ]
+    for response in refused:
+        # SQLite stores a NUL: there the sign-in is merely wrong, the name is kept as sent.
+        assert response.status_code < 500, response.get_json()
+    if ON_POSTGRES:
+        assert [r.status_code for r in refused] == [422, 422, 422]
+        assert "caractere inválido (NUL)" in refused[-1].get_json()["message"]
+        assert api.get("/api/v1/products").get_json()["pagination"]["total"] == 0
+    web = login_as("admin")
+    assert web.get("/products?q=%00").status_code in {200, 422}
+    assert web.get("/audit?record_id=%00").status_code in {200, 422}
+    assert error_rows(app) == []
 
 
 def test_htmx_request_gets_a_toast(failing_app, tenant):

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import BigInteger, String, Text, insert
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import HTTPException
 
@@ -214,6 +215,15 @@ def register_error_handlers(app: Flask) -> None:
             )
         return error_response(400, JSON_TOO_DEEP)
 
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError):
+        if not _is_nul_in_text(exc):
+            return _unhandled(exc)
+        from webapp.extensions import db
+
+        db.session.rollback()  # the use case failed as a whole; nothing of it stays
+        return error_response(422, NUL_IN_TEXT)
+
     @app.errorhandler(Exception)
     def _unhandled(exc: Exception):
         if isinstance(exc, HTTPException):
@@ -265,6 +275,16 @@ def _is_json_nested_too_deep(exc: RecursionError) -> bool:
     RecursionError, not the ValueError Flask and webargs turn into a refusal. Its message
     tells it apart from a RecursionError in our own code, which stays a logged 500."""
     return "while decoding a JSON" in str(exc)
+
+
+NUL_IN_TEXT = "O texto enviado tem um caractere inválido (NUL). Digite apenas texto."
+
+
+def _is_nul_in_text(exc: DataError) -> bool:
+    """PostgreSQL refuses a NUL character in any text value, SQLite stores it. A NUL can come
+    in through every field, search box and URL (a login's e-mail, a product name, ?q=): it is
+    bad input, refused here once rather than by a check on each of them."""
+    return "cannot contain NUL" in str(exc.orig)
 
 
 def _custom_description(exc: HTTPException) -> str | None:
