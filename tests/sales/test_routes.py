@@ -552,3 +552,21 @@ def test_review_names_the_wallet_when_the_balance_pays_it_all(app, tenant, selle
     seller_client.post("/checkout/wallet", data={"wallet_amount": "5,00"}, headers=HX)
     review = seller_client.get("/checkout/review", headers=HX).get_data(as_text=True)
     assert re.search(r'data-testid="review-method">Pix<', review)  # Pix pays the R$ 15,00 left
+
+
+def test_order_totals_say_a_pagar_only_while_the_order_waits_for_payment(
+    app, tenant, seller, seller_client, shop
+):
+    def due_label(order_id: int) -> str:
+        html = seller_client.get(f"/orders/{order_id}").get_data(as_text=True)
+        return re.search(r'data-testid="order-due-label">([^<]*)<', html).group(1)
+
+    order_id = _checkout(app, tenant, seller, shop)
+    assert due_label(order_id) == "A pagar"
+    seller_client.post(f"/orders/{order_id}/transitions", data={"to": "paid"})
+    assert due_label(order_id) == "Pago"
+    seller_client.post(f"/orders/{order_id}/transitions", data={"to": "cancelled", "reason": "x"})
+    assert due_label(order_id) == "Pago e estornado"
+    unpaid = _checkout(app, tenant, seller, shop, qty=2)
+    seller_client.post(f"/orders/{unpaid}/transitions", data={"to": "cancelled", "reason": "x"})
+    assert due_label(unpaid) == "Não cobrado"
