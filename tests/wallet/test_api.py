@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from tests.conftest import in_tenant
 from tests.customers.conftest import customer_data
@@ -222,3 +223,30 @@ def test_a_reason_with_control_characters_is_refused_not_a_500(api_client, reaso
     )
     assert api.get(f"{BASE}/1/wallet/entries").get_json()["data"] == []
     assert _adjust(api, 1, reason="Bônus\r\n\tde aniversário", key="ok").status_code == 201
+
+
+def test_a_credit_past_what_the_balance_column_holds_is_a_422(app, tenant, api_client):
+    # Each adjustment is capped at R$ 1 bilhão, but balances add up; past NUMERIC(14,2)
+    # PostgreSQL raised a numeric overflow, a 500.
+    api = api_client("admin")
+    assert _adjust(api, 1, amount="100.00", key="seed").status_code == 201
+    near = Decimal("999999999990.00")
+    with in_tenant(app, tenant.tenant_id):
+        from webapp.extensions import db
+        from webapp.wallet.models import Account, Wallet
+
+        db.session.execute(update(Wallet).where(Wallet.customer_id == 1).values(balance=near))
+        db.session.execute(update(Account).where(Account.code == "wallet:1").values(balance=near))
+        db.session.execute(
+            update(Account).where(Account.code == "system:adjustments").values(balance=-near)
+        )
+        db.session.commit()
+    for customer_id in (1, 2):  # the wallet's ceiling, then the system account's floor
+        response = _adjust(api, customer_id, amount="20.00", key=f"over-{customer_id}")
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["details"]["fields"]["amount"] == [
+            "O saldo passaria do limite de R$ 999.999.999.999,99: lance um valor menor."
+        ]
+    assert api.get(f"{BASE}/1/wallet").get_json()["balance"] == "999999999990.00"
+    assert api.get(f"{BASE}/2/wallet/entries").get_json()["data"] == []
+    assert _adjust(api, 1, amount="-20.00", key="down").status_code == 201

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from webapp.core.domain import Conflict
+from webapp.core.domain import Conflict, ValidationFailed
 from webapp.core.money import format_brl, to_api
 
 
@@ -19,6 +19,16 @@ class InsufficientBalance(Conflict):
             details={"available": to_api(available), "requested": to_api(requested)},
         )
         self.available = available
+
+
+class BalanceLimitExceeded(ValidationFailed):
+    """A posting would take an account past what NUMERIC(14,2) holds (a DB overflow, a 500)."""
+
+    def __init__(self, limit: Decimal, field: str = "amount") -> None:
+        super().__init__(
+            f"O saldo passaria do limite de {format_brl(limit)}: lance um valor menor.",
+            field=field,
+        )
 
 
 class IdempotencyConflict(Conflict):

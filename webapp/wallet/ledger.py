@@ -8,9 +8,10 @@
    already posted (no double posting);
 3. balances change by single conditional UPDATEs taken in account-id order (no deadlock
    between two postings): ``UPDATE wallets SET balance = balance + :delta, version =
-   version + 1 WHERE account_id = :a AND tenant_id = :t AND balance + :delta >= 0 RETURNING
-   balance`` (account_id is as unique as (tenant_id, customer_id) and is what a leg holds);
-   no row back means InsufficientBalance, and the DB CHECK is the backstop;
+   version + 1 WHERE account_id = :a AND tenant_id = :t AND balance + :delta BETWEEN 0 AND
+   :max RETURNING balance`` (account_id is as unique as (tenant_id, customer_id) and is what
+   a leg holds); no row back means InsufficientBalance (or, for a credit, BalanceLimitExceeded:
+   past NUMERIC(14,2) the column would overflow), and the DB CHECK is the backstop;
 4. each entry stores the account's running ``balance_after``.
 """
 
@@ -26,7 +27,12 @@ from sqlalchemy.orm import Session
 from webapp.core.money import ZERO, quantize
 from webapp.core.tenancy import require_tenant_id
 from webapp.core.uow import UnitOfWork
-from webapp.wallet.errors import IdempotencyConflict, InsufficientBalance, UnbalancedTransaction
+from webapp.wallet.errors import (
+    BalanceLimitExceeded,
+    IdempotencyConflict,
+    InsufficientBalance,
+    UnbalancedTransaction,
+)
 from webapp.wallet.models import (
     Account,
     AccountKind,
@@ -38,6 +44,10 @@ from webapp.wallet.models import (
 
 accounts_table = Account.__table__
 wallets_table = Wallet.__table__
+
+# What NUMERIC(14,2) holds. Each movement is capped far below it, but balances add up: past
+# it PostgreSQL raised a numeric overflow (a 500) where a message belongs.
+MAX_BALANCE = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,7 @@ def _move_wallet(session: Session, tenant_id: int, leg: Leg) -> None:
         .where(
             wallets_table.c.account_id == leg.account.id,
             wallets_table.c.tenant_id == tenant_id,
-            new_balance >= 0,
+            new_balance.between(0, MAX_BALANCE),
         )
         .values(balance=new_balance, version=wallets_table.c.version + 1)
         .returning(wallets_table.c.balance)
@@ -130,16 +140,27 @@ def _move_wallet(session: Session, tenant_id: int, leg: Leg) -> None:
                 wallets_table.c.tenant_id == tenant_id,
             )
         )
+        if leg.amount > 0:
+            raise BalanceLimitExceeded(MAX_BALANCE)
         raise InsufficientBalance(available or ZERO, -leg.amount)
 
 
 def _move_account(session: Session, tenant_id: int, leg: Leg) -> Decimal:
-    return session.execute(
+    new_balance = _plus(accounts_table.c.balance, leg.amount)
+    balance = session.execute(
         update(accounts_table)
-        .where(accounts_table.c.id == leg.account.id, accounts_table.c.tenant_id == tenant_id)
-        .values(balance=_plus(accounts_table.c.balance, leg.amount))
+        .where(
+            accounts_table.c.id == leg.account.id,
+            accounts_table.c.tenant_id == tenant_id,
+            # System accounts go negative (what the company gave away): bounded both ways.
+            new_balance.between(-MAX_BALANCE, MAX_BALANCE),
+        )
+        .values(balance=new_balance)
         .returning(accounts_table.c.balance)
-    ).scalar_one()
+    ).scalar()
+    if balance is None:
+        raise BalanceLimitExceeded(MAX_BALANCE)
+    return balance
 
 
 def post_transaction(
