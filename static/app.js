@@ -47,6 +47,24 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // A list redrawn as the user types (active search, filters) is announced once through the
+  // page's persistent live region: a live region swapped in whole is not read reliably.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = event.detail.target;
+    if (!root || event.detail.boosted) return;
+    if (!root.isConnected) root = event.detail.elt;
+    var el = root && root.isConnected ? (root.matches("[data-announce]") ? root : root.querySelector("[data-announce]")) : null;
+    if (!el) {
+      var id = event.detail.target && event.detail.target.id;
+      el = id ? document.querySelector("#" + CSS.escape(id) + "[data-announce]") : null;
+    }
+    var status = document.getElementById("live-status");
+    if (!el || !status) return;
+    status.textContent = "";
+    // A new text node after a tick: the same message twice in a row is read again too.
+    setTimeout(function () { status.textContent = el.dataset.announce; }, 50);
+  });
+
   // Any fragment (including out-of-band toasts) may carry toasts to show.
   document.addEventListener("htmx:load", function (event) { showToasts(event.target); });
   document.addEventListener("DOMContentLoaded", function () {

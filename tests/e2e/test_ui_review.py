@@ -126,3 +126,25 @@ def test_checkout_keeps_the_keyboard_focus_across_cart_answers(
     page.keyboard.press("Enter")
     expect(page.locator("#customer-q")).to_be_focused()
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_search_as_you_type_is_announced_to_screen_readers(app, new_page, make_tenant, kind):
+    from playwright.sync_api import expect
+
+    admin = make_tenant(f"Loja Leitor {kind}")
+    with in_tenant(app, admin.tenant_id):
+        customers.create_customer(admin.id, customer_data(name="Joana Prado Vilela"))
+    page = new_page(kind)
+    _sign_in(page, admin)
+    page.goto("/customers")
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("role", "status")
+    page.locator("#customer-search").fill("Joana")
+    expect(page.locator("[data-testid=customer-table]")).to_contain_text("Joana Prado Vilela")
+    expect(status).to_have_text("1 cliente encontrado")
+    page.locator("#customer-search").fill("Zuleica")
+    expect(status).to_have_text("Nenhum cliente encontrado")
+    # The live region is the page's own, outside the list that htmx replaces.
+    assert page.locator("#customer-list #live-status").count() == 0
+    assert_no_console_errors(page)
