@@ -148,3 +148,25 @@ def test_search_as_you_type_is_announced_to_screen_readers(app, new_page, make_t
     # The live region is the page's own, outside the list that htmx replaces.
     assert page.locator("#customer-list #live-status").count() == 0
     assert_no_console_errors(page)
+
+
+PLACEHOLDER_FITS = """el => {
+  const style = getComputedStyle(el);
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = style.font;
+  const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return ctx.measureText(el.placeholder).width <= room;
+}"""
+
+
+def test_checkout_boxes_show_their_whole_hint_on_a_phone(new_page, make_tenant, make_user):
+    admin = make_tenant("Loja Dicas")
+    seller = make_user(admin.tenant_id, Role.SELLER)
+    page = new_page("phone")
+    _sign_in(page, seller)
+    page.goto("/checkout")
+    # "000.000.000-00 ou Ma" and "Leia ou digite e t": the hints were cut at 390 px.
+    for box in ("#customer-q", "#scan-code"):
+        assert page.locator(box).evaluate(PLACEHOLDER_FITS), box
+    screenshot(page, "ui-review-checkout-hints-phone", full_page=False)
+    assert_no_console_errors(page)
