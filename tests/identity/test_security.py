@@ -87,6 +87,18 @@ def test_form_post_without_csrf_token_is_refused(app, login_as, tenant):
     assert admin.post("/api/v1/users", json=data).status_code == 400
 
 
+def test_a_bogus_bearer_token_beside_a_session_cookie_is_refused(login_as):
+    """The token is skipped by the CSRF check, so it must not borrow the cookie's user."""
+    admin = login_as("admin")
+    admin.environ_base.pop("HTTP_X_CSRFTOKEN")
+    bogus = {"Authorization": "Bearer not-a-token"}
+    user = {"name": "X", "email": "x@x.com", "role": "admin", "password": "12345678"}
+    assert admin.get("/api/v1/auth/me", headers=bogus).status_code == 401
+    refused = admin.post("/api/v1/users", json=user, headers=bogus)
+    assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_token"
+    assert admin.get("/api/v1/auth/me").status_code == 200  # the cookie alone still works
+
+
 def _fail_login(client, email: str):
     token = csrf_from(client)
     return client.post("/login", data={"email": email, "password": "errada", "csrf_token": token})

@@ -68,6 +68,11 @@ def configure_login(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def _load_user(session_key: str) -> User | None:
+        # A request that shows a bearer token is judged by that token alone: a bogus one
+        # beside a session cookie must not ride on the cookie (CSRF is skipped for
+        # bearer calls, see core.requests).
+        if bearer_token():
+            return None
         return services.load_session_user(session_key)
 
     @login_manager.request_loader
