@@ -34,11 +34,11 @@ from webapp.wallet.models import (
 ADJ = TransactionKind.MANUAL_ADJUSTMENT
 
 
-def post(legs_for, key="k1", kind=ADJ):
+def post(legs_for, key="k1", kind=ADJ, description="teste"):
     with unit_of_work() as uow:
         wallet_row = accounts.wallet_for(uow.session, 1)
         system = accounts.system_account(uow.session, SYSTEM_ADJUSTMENTS)
-        return post_transaction(uow, kind, legs_for(wallet_row.account, system), key, "teste")
+        return post_transaction(uow, kind, legs_for(wallet_row.account, system), key, description)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +97,15 @@ def test_same_key_with_another_payload_is_a_conflict(ctx):
     assert raised.value.status == 409
     assert ledger_counts() == (1, 2)
     assert wallet.balance(1) == Decimal("30.00")
+
+
+def test_same_key_and_legs_with_another_description_is_a_conflict(ctx):
+    # Two adjustments racing with one key and two reasons both miss the service's look-up;
+    # the insert that loses must not answer with the winner's entry as if it were its own.
+    post(lambda w, s: [(s, Decimal("-30.00")), (w, Decimal("30.00"))], description="Bônus")
+    with pytest.raises(IdempotencyConflict):
+        post(lambda w, s: [(s, Decimal("-30.00")), (w, Decimal("30.00"))], description="Correção")
+    assert ledger_counts() == (1, 2)
 
 
 def test_overspending_is_refused_with_the_available_balance(ctx):

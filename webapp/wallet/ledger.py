@@ -79,11 +79,14 @@ def _existing(session: Session, key: str) -> LedgerTransaction | None:
 
 
 def _same_or_conflict(
-    existing: LedgerTransaction, kind: TransactionKind, legs: list[Leg]
+    existing: LedgerTransaction, kind: TransactionKind, legs: list[Leg], description: str
 ) -> LedgerTransaction:
     stored = [(entry.account_id, entry.amount) for entry in existing.entries]
     wanted = [(leg.account.id, leg.amount) for leg in legs]
-    if _fingerprint(existing.kind, stored) != _fingerprint(kind, wanted):
+    # The description too: an adjustment's is its reason, and two requests racing with one
+    # key and two reasons both pass the caller's look-up; the loser must not get a 201.
+    same = _fingerprint(existing.kind, stored) == _fingerprint(kind, wanted)
+    if not same or existing.description != description:
         raise IdempotencyConflict(details={"transaction_id": existing.id})
     return existing
 
@@ -193,7 +196,7 @@ def post_transaction(
         idempotency_key=idempotency_key,
     )
     if (existing := _insert_or_find(session, txn)) is not None:
-        return _same_or_conflict(existing, kind, ordered)
+        return _same_or_conflict(existing, kind, ordered, txn.description)
 
     balances_after = []
     for leg in ordered:

@@ -338,10 +338,8 @@ def manual_adjustment(
             "Chave de idempotência ausente ou longa demais (máx. 100).", field="idempotency_key"
         )
     with unit_of_work(actor) as uow:
-        done = _posted(adjustment_key(key))
-        if done is not None and done.description != reason:
-            # The ledger compares amounts and accounts; a replay must also keep its reason.
-            raise IdempotencyConflict(details={"transaction_id": done.id})
+        # A replay is the ledger's call: same key with another amount, customer or reason
+        # (the description) is an IdempotencyConflict.
         wallet, adjustments = accounts.wallet_and_system_account(
             uow.session, customer_id, SYSTEM_ADJUSTMENTS
         )
