@@ -160,6 +160,16 @@
     input.focus();
   }
 
+  // --- customer box: Enter on a whole CPF/CNPJ picks its customer, as a cashier expects
+  // after typing "CPF na nota"; typing alone only lists them (the pick changes the sale) ---
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var request = event.detail.requestConfig; // detail.elt is the swapped-in list
+    if (!request || !request.elt.hasAttribute("data-customer-search")) return;
+    if (!request.triggeringEvent || request.triggeringEvent.type !== "submit") return;
+    var exact = document.querySelectorAll("#customer-picks form[data-exact-match]");
+    if (exact.length === 1) exact[0].requestSubmit();
+  });
+
   // --- dialogs: the checkout summary (loaded by htmx) and the order transitions ---
   function openDialog(dialog) {
     if (!dialog || dialog.open) return;

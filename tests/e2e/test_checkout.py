@@ -386,3 +386,29 @@ def test_wallet_that_cannot_pay_it_all_says_so_and_offers_no_confirm(
     page.locator("[data-testid=finish]").click()
     expect(page.locator("[data-testid=confirm]")).to_be_enabled()
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_enter_on_a_whole_cpf_picks_the_customer(app, new_page, make_tenant, make_user, kind):
+    """Typing lists the matches; Enter after a whole CPF takes its customer, no extra tap.
+    Enter after a name only lists: several customers may share it."""
+    from playwright.sync_api import expect
+
+    admin = make_tenant(f"Loja CPF Enter {kind}")
+    seller = make_user(admin.tenant_id, Role.SELLER)
+    _shop(app, admin)
+    page = new_page(kind)
+    _sign_in(page, seller)
+    page.goto("/checkout")
+    box = page.locator("#customer-q")
+    box.fill("Maria")
+    box.press("Enter")
+    expect(page.locator("[data-testid=customer-picks]")).to_contain_text("Maria da Silva")
+    expect(page.locator("[data-testid=cart-customer]")).to_have_count(0)
+
+    box.fill("529.982.247-25")
+    box.press("Enter")
+    expect(page.locator("[data-testid=cart-customer]")).to_contain_text("Maria da Silva")
+    expect(page.locator(".address-pick input:checked")).to_have_count(1)
+    screenshot(page, f"checkout-{kind}-cpf-enter", full_page=False)
+    assert_no_console_errors(page)

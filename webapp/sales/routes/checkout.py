@@ -83,15 +83,17 @@ def checkout():
 def customer_search():
     """Picks for the customer box: a full CPF/CNPJ finds one, anything else searches names."""
     q = request.args.get("q", "").strip()[:100]
-    found, error = [], None
+    found, error, exact = [], None, False
     if looks_like_document(q):
         try:
-            found = [customers.lookup_by_document(q)]
+            found, exact = [customers.lookup_by_document(q)], True
         except DomainError as exc:
             error = exc.message
     elif len(q) >= 2:
         found = customers.search(q, per_page=8, count=False).items
-    return render_template("sales/_customer_picks.html", customers=found, error=error, q=q)
+    return render_template(
+        "sales/_customer_picks.html", customers=found, error=error, q=q, exact=exact
+    )
 
 
 @bp.route("/checkout/customer", methods=["POST"])
