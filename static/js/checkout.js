@@ -132,7 +132,8 @@
   // finished, parked or discarded it and redraw the whole screen (routes/checkout.py) ---
   document.addEventListener("htmx:configRequest", function (event) {
     var summary = document.getElementById("cart-summary");
-    if (summary && summary.dataset.cartId && event.detail.verb === "post") {
+    var namesCart = event.detail.verb === "post" || event.detail.elt.hasAttribute("data-names-cart");
+    if (summary && summary.dataset.cartId && namesCart) {
       event.detail.headers["X-Cart-Id"] = summary.dataset.cartId;
     }
   });
@@ -181,6 +182,7 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "checkout-dialog-content") {
+      if (event.detail.xhr.getResponseHeader("HX-Reswap") === "none") return; // a stale tab
       openDialog(document.getElementById("checkout-dialog"));
     }
   });

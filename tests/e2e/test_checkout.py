@@ -412,3 +412,33 @@ def test_enter_on_a_whole_cpf_picks_the_customer(app, new_page, make_tenant, mak
     expect(page.locator(".address-pick input:checked")).to_have_count(1)
     screenshot(page, f"checkout-{kind}-cpf-enter", full_page=False)
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_finish_in_a_stale_tab_says_the_sale_is_gone_instead_of_offering_another(
+    app, new_page, make_tenant, make_user, kind
+):
+    """The review dialog of the second tab would have shown the seller's next sale under
+    the first one's name: the screen is redrawn with the notice and no dialog opens."""
+    from playwright.sync_api import expect
+
+    first, _ = _cart_with_one_line(app, new_page, make_tenant, make_user, kind, f"Loja Rev {kind}")
+    first.locator("#customer-q").fill("529.982.247-25")
+    first.locator("#customer-q").press("Enter")
+    expect(first.locator("[data-testid=cart-customer]")).to_contain_text("Maria da Silva")
+    second = first.context.new_page()
+    second.goto("/checkout")
+    expect(second.locator("[data-testid=finish]")).not_to_have_attribute("aria-disabled", "true")
+
+    first.locator("[data-testid=finish]").click()
+    first.locator("[data-testid=confirm]").click()
+    expect(first.locator("[data-testid=order-created]")).to_be_visible()
+    order_id = re.search(r"/orders/(\d+)", first.url).group(1)
+
+    second.locator("[data-testid=finish]").click()
+    expect(second.locator("[data-testid=cart-warning]")).to_have_text(
+        f"A venda anterior já foi finalizada em outra aba (pedido #{order_id})."
+    )
+    expect(second.locator("#checkout-dialog")).not_to_be_visible()
+    expect(second.locator("[data-testid=line]")).to_have_count(0)
+    assert_no_console_errors(second)

@@ -204,6 +204,13 @@ def cart_discard():
 
 @bp.route("/checkout/review")
 def checkout_review():
+    warning = _sale_left_screen()
+    if warning and request.htmx:
+        # The dialog would offer the seller's current sale, not the one on screen: redraw
+        # the screen with the notice instead of opening it (checkout.js keeps it closed).
+        response = _respond(panels=ALL_PANELS, warning=warning)
+        response.headers["HX-Reswap"] = "none"
+        return response
     view = views.build(carts.get_active_cart(current_user))
     template = "sales/_review.html" if request.htmx else "sales/review.html"
     return render_template(template, view=view)
