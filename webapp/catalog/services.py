@@ -52,15 +52,6 @@ def get_product(product_id: int) -> Product:
     return product
 
 
-def find_product_by_code(code: str) -> Product | None:
-    """Exact SKU or EAN lookup (the checkout's scanner)."""
-    text = (code or "").strip()
-    if not text:
-        return None
-    query = select(Product).where(or_(Product.sku == text.upper(), Product.ean == text))
-    return db.session.scalars(query.limit(1)).first()
-
-
 def default_tax_rate() -> Decimal:
     """The tenant's "alíquota padrão": what a product saved without a tax rate gets."""
     return get_settings().default_tax_rate
