@@ -27,10 +27,6 @@ def _form_page(form: ProductForm, product=None, status: int = 200, conflict: boo
     )
 
 
-def _done(url: str):
-    return redirect_after_post(url)
-
-
 @bp.route("/products")
 def index():
     filters = queries.ProductFilters.from_args(request.args)
@@ -75,7 +71,7 @@ def create():
         form.add_errors(exc.fields, exc.message)
         return _form_page(form, status=exc.status)
     flash(f"Produto {product.sku} cadastrado.", "success")
-    return _done(url_for("catalog.show", product_id=product.id))
+    return redirect_after_post(url_for("catalog.show", product_id=product.id))
 
 
 @bp.route("/products/<int:product_id>/edit")
@@ -104,7 +100,7 @@ def update(product_id: int):
         form.add_errors(exc.fields, exc.message)
         return _form_page(form, services.get_product(product_id), status=exc.status)
     flash(f"Produto {product.sku} atualizado.", "success")
-    return _done(url_for("catalog.show", product_id=product.id))
+    return redirect_after_post(url_for("catalog.show", product_id=product.id))
 
 
 @bp.route("/products/validate", methods=["POST"])
