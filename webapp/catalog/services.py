@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -77,8 +77,6 @@ def _category_for(uow: UnitOfWork, name: str | None) -> Category | None:
     """The tenant's category with this name (case-insensitive), created on first use."""
     if not name:
         return None
-    from sqlalchemy import func
-
     query = select(Category).where(func.lower(Category.name) == name.lower())
     category = uow.session.scalars(query).first()
     if category is None:
