@@ -68,6 +68,8 @@ def test_bad_input_is_422_in_the_error_format(api_client, dataset):
         ("/api/v1/reports/summary", {"from": "2025-03-10", "to": "2025-03-01"}),
         ("/api/v1/reports/summary", {"from": "ontem", "to": "2025-03-01"}),
         ("/api/v1/reports/summary", {"period": "ano"}),
+        ("/api/v1/reports/summary", {"from": "0001-01-01", "to": "0001-01-05"}),
+        ("/api/v1/reports/vip-customers", {"from": "9999-12-25", "to": "9999-12-31"}),
         ("/api/v1/reports/sellers", {"top": "0"}),
         ("/api/v1/reports/abc", {"lead_time": "9999"}),
     ):

@@ -70,6 +70,9 @@ def test_last_month_in_january_is_december():
         (None, "2025-03-01", None, "to"),
         ("custom", None, None, "from"),
         (None, "2020-01-01", "2025-01-01", "to"),
+        # the previous period would start before year 1, the UTC end after year 9999
+        (None, "0001-01-01", "0001-01-05", "from"),
+        (None, "9999-12-25", "9999-12-31", "from"),
     ],
 )
 def test_bad_periods_are_validation_errors_in_portuguese(period, date_from, date_to, field):

@@ -49,6 +49,9 @@ def test_period_presets_keep_other_arguments_and_bad_period_is_422(login_as, dat
     assert bad.status_code == 422
     assert "A data inicial deve ser anterior à final." in bad.get_data(as_text=True)
     assert client.get("/reports?period=ontem").status_code == 422
+    far = client.get("/reports/rankings?from=9999-12-25&to=9999-12-31")
+    assert far.status_code == 422
+    assert "Use uma data entre 01/01/1900 e 31/12/2999." in far.get_data(as_text=True)
     assert client.get("/reports/rankings?top=abc").status_code == 422
     assert client.get("/reports/abc?lead_time=0").status_code == 422
 

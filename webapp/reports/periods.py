@@ -16,6 +16,10 @@ from webapp.core.domain import ValidationFailed
 DEFAULT_PERIOD = "30d"
 # Longest custom range: reports stay fast and a typo (2204 for 2024) is caught.
 MAX_DAYS = 731
+# Outside these, the previous period or the UTC end of the range would leave the calendar
+# (year 1 or 9999): a typed 0001 or 9999 is a typo to correct, not an internal error.
+FIRST_ALLOWED_DAY = date(1900, 1, 1)
+LAST_ALLOWED_DAY = date(2999, 12, 31)
 PRESETS: dict[str, str] = {
     "today": "Hoje",
     "7d": "7 dias",
@@ -63,9 +67,15 @@ def parse_day(raw: str, field: str) -> date:
     text = (raw or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not FIRST_ALLOWED_DAY <= day <= LAST_ALLOWED_DAY:
+            raise ValidationFailed(
+                f"Use uma data entre {FIRST_ALLOWED_DAY:%d/%m/%Y} e {LAST_ALLOWED_DAY:%d/%m/%Y}.",
+                field=field,
+            )
+        return day
     raise ValidationFailed("Data inválida: use dd/mm/aaaa.", field=field)
 
 
