@@ -59,6 +59,10 @@ def test_percent_change_and_tone():
     assert percent_change(Decimal("585"), Decimal("50")) == Decimal("1070.0")
     assert percent_change(Decimal("40"), Decimal("50")) == Decimal("-20.0")
     assert percent_change(Decimal("10"), Decimal("0")) is None
+    # a negative margin (sold under cost) that turns positive went up, not down
+    assert percent_change(Decimal("50"), Decimal("-100")) == Decimal("150.0")
+    assert percent_change(Decimal("-150"), Decimal("-100")) == Decimal("-50.0")
+    assert Kpi("gross_margin", "M", Decimal("50"), Decimal("-100")).tone == "up-good"
     assert Kpi("r", "R", Decimal("2"), Decimal("1")).tone == "up-good"
     assert Kpi("x", "X", Decimal("2"), Decimal("1"), good_when_up=False).tone == "up-bad"
     assert Kpi("x", "X", Decimal("1"), Decimal("2"), good_when_up=False).tone == "down-good"

@@ -37,7 +37,9 @@ def percent_change(current, previous) -> Decimal | None:
     """Change in % with one decimal; None ("—") when the previous value is 0."""
     if not previous:
         return None
-    change = (Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)
+    # Over the size of the previous value: a margin going from -100 to +50 rose 150%, and
+    # dividing by the negative -100 would show it as a 150% fall.
+    change = (Decimal(current) - Decimal(previous)) * 100 / abs(Decimal(previous))
     return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
