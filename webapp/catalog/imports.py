@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from webapp.catalog.csv_io import ImportCheck, check_rows, decode, not_csv_reason
-from webapp.catalog.models import Category, Product, StockMovement
-from webapp.catalog.services import default_tax_rate
+from webapp.catalog.models import Category, Product
+from webapp.catalog.services import default_tax_rate, initial_stock_movement
 from webapp.catalog.validation import EDITABLE_FIELDS
 from webapp.core.domain import ValidationFailed
 from webapp.core.jobs import BackgroundJob, finish_job, report_progress, start_background_job
@@ -112,15 +112,7 @@ def _insert_all(job_id: str, check: ImportCheck) -> int:
             uow.session.add_all(products)
             uow.session.flush()
             uow.session.add_all(
-                StockMovement(
-                    product_id=p.id,
-                    kind="in",
-                    qty=p.stock_qty,
-                    before_qty=0,
-                    after_qty=p.stock_qty,
-                    reason=IMPORT_REASON,
-                    actor_id=uow.actor_id,
-                )
+                initial_stock_movement(p, IMPORT_REASON, uow.actor_id)
                 for p in products
                 if p.stock_qty
             )

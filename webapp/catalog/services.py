@@ -141,21 +141,20 @@ def create_product(data: Mapping[str, Any], actor: Any = None) -> Product:
         uow.session.add(product)
         _flush_unique(uow, values["sku"])
         if product.stock_qty:
-            _record_initial_stock(uow, product, INITIAL_STOCK_REASON)
+            uow.session.add(initial_stock_movement(product, INITIAL_STOCK_REASON, uow.actor_id))
     return product
 
 
-def _record_initial_stock(uow: UnitOfWork, product: Product, reason: str) -> None:
-    uow.session.add(
-        StockMovement(
-            product_id=product.id,
-            kind="in",
-            qty=product.stock_qty,
-            before_qty=0,
-            after_qty=product.stock_qty,
-            reason=reason,
-            actor_id=uow.actor_id,
-        )
+def initial_stock_movement(product: Product, reason: str, actor_id: int | None) -> StockMovement:
+    """The kardex row of a new product's opening stock (flushed product, stock_qty > 0)."""
+    return StockMovement(
+        product_id=product.id,
+        kind="in",
+        qty=product.stock_qty,
+        before_qty=0,
+        after_qty=product.stock_qty,
+        reason=reason,
+        actor_id=actor_id,
     )
 
 
