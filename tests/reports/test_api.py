@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from tests.conftest import in_tenant
+from tests.reports import factories as f
 from tests.reports.conftest import MARCH
+from webapp.extensions import db
 
 
 def test_summary(api_client, dataset):
@@ -82,3 +85,27 @@ def test_bad_input_is_422_in_the_error_format(api_client, dataset):
 def test_unknown_job_is_404_and_api_needs_a_token(app, api_client):
     assert api_client("admin").get("/api/v1/jobs/nope").status_code == 404
     assert app.test_client().get("/api/v1/reports/summary").status_code == 401
+
+
+def test_average_ticket_rounds_half_up_like_every_amount(app, api_client, tenant):
+    with in_tenant(app, tenant.tenant_id):
+        buyer, item = f.customer("Dora Reis"), f.product("SKU-T", "Toalha", 5)
+        for unit in ("50.00", "50.01"):  # 100.01 / 2 = 50.005
+            f.order(
+                buyer,
+                tenant.id,
+                "paid",
+                [f.line(item, "SKU-T", 1, unit, "10.00", 0)],
+                created_at=f.utc(2025, 3, 5, 14),
+                paid_at=f.utc(2025, 3, 5, 15),
+            )
+        db.session.commit()
+    client = api_client("admin", account=tenant)
+    summary = client.get("/api/v1/reports/summary", query_string=MARCH).get_json()
+    assert (summary["revenue"], summary["average_ticket"]) == ("100.01", "50.01")
+    sellers = client.get("/api/v1/reports/sellers", query_string=MARCH).get_json()["data"]
+    assert sellers[0]["average_ticket"] == "50.01"
+    empty = client.get(
+        "/api/v1/reports/summary", query_string={"from": "2025-04-01", "to": "2025-04-30"}
+    )
+    assert (empty.get_json()["orders"], empty.get_json()["average_ticket"]) == (0, "0.00")

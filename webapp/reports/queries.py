@@ -21,7 +21,7 @@ from sqlalchemy.types import Date
 
 from webapp.catalog.models import Category, Product
 from webapp.core.models import Money
-from webapp.core.money import ZERO
+from webapp.core.money import ZERO, quantize
 from webapp.customers.models import Customer
 from webapp.extensions import db
 from webapp.identity.models import User
@@ -61,7 +61,7 @@ class Summary:
 
     @property
     def average_ticket(self) -> Decimal:
-        return (self.revenue / self.orders).quantize(Decimal("0.01")) if self.orders else ZERO
+        return average_ticket(self.revenue, self.orders)
 
     @property
     def gross_margin(self) -> Decimal:
@@ -70,6 +70,11 @@ class Summary:
     @property
     def cashback_net(self) -> Decimal:
         return self.cashback_credited - self.cashback_reversed
+
+
+def average_ticket(revenue: Decimal, orders: int) -> Decimal:
+    """Revenue per order in centavos, rounded like every other amount; 0 with no orders."""
+    return quantize(revenue / orders) if orders else ZERO
 
 
 def money_sum(expr) -> ColumnElement:
@@ -215,7 +220,7 @@ class SellerRow:
 
     @property
     def average_ticket(self) -> Decimal:
-        return (self.revenue / self.orders).quantize(Decimal("0.01")) if self.orders else ZERO
+        return average_ticket(self.revenue, self.orders)
 
 
 def sellers(scope: Scope, start: datetime, end: datetime, top: int) -> list[SellerRow]:
