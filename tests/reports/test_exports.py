@@ -294,3 +294,33 @@ def test_ledger_xlsx_export_survives_control_characters_in_stored_text(app, api_
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == ["Ana[0m Colada"]
     assert rows[1][5] == 5  # the money cell is still a number
+
+
+def _flags_by_sku(text: str) -> dict[str, tuple[str, str]]:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    return {row[1]: (row[11], row[12]) for row in rows[1:]}  # (ruptura, excesso)
+
+
+def test_abc_export_flags_use_the_thresholds_set_on_the_page(app, login_as, api_client, dataset):
+    # P4 covers 51.7 days and P1 103.3: with a 60-day lead time P4 is at risk, and with
+    # excess above 3650 days nothing is excess, exactly as the page shows.
+    web = login_as("admin")
+    settings = {"lead_time": "60", "excess_days": "3650"}
+    page = web.get("/reports/abc", query_string={**MARCH, **settings}).get_data(as_text=True)
+    assert '<input type="hidden" name="lead_time" value="60">' in page
+    assert '<input type="hidden" name="excess_days" value="3650">' in page
+    response = web.post(
+        "/reports/exports", data={"report": "abc", "format": "csv", **MARCH, **settings}
+    )
+    job_id = response.get_data(as_text=True).split("/reports/exports/")[1].split("/")[0]
+    run_queued_jobs(app)
+    flags = _flags_by_sku(web.get(f"/reports/exports/{job_id}/download").get_data(as_text=True))
+    assert flags["SKU-P4"] == ("Sim", "Não") and flags["SKU-P1"] == ("Não", "Não")
+
+    client = api_client("admin")
+    status = finished(app, client, start(client, "abc", "csv", **MARCH, lead_time=60))
+    flags = _flags_by_sku(client.get(status["download_url"]).get_data(as_text=True))
+    assert flags["SKU-P4"] == ("Sim", "Não") and flags["SKU-P1"] == ("Não", "Sim")
+    bad = web.post("/reports/exports", data={"report": "abc", "format": "csv", "lead_time": "0"})
+    assert bad.status_code == 422
+    assert "Prazo de reposição" in bad.get_data(as_text=True)

@@ -116,6 +116,13 @@ class VipCustomerListSchema(Schema):
 class ExportInSchema(PeriodQuerySchema):
     report = fields.String(required=True, validate=validate.OneOf(list(exports.REPORTS)))
     format = fields.String(required=True, validate=validate.OneOf(list(exports.FORMATS)))
+    # The ABC export's rupture/excess flags, as on GET /reports/abc.
+    lead_time = fields.Integer(
+        load_default=abc.DEFAULT_LEAD_TIME, validate=validate.Range(*abc.LEAD_TIME_RANGE)
+    )
+    excess_days = fields.Integer(
+        load_default=abc.DEFAULT_EXCESS_DAYS, validate=validate.Range(*abc.EXCESS_RANGE)
+    )
 
 
 class JobIdSchema(Schema):
@@ -265,5 +272,6 @@ class Exports(MethodView):
             body["report"],
             body["format"],
             _period(body),
+            abc.AbcSettings(body["lead_time"], body["excess_days"]),
         )
         return {"job_id": job.id, "status_url": url_for("api_jobs.Job", job_id=job.id)}

@@ -109,13 +109,12 @@ ABC_COLUMNS = [
 ]
 
 
-def abc_source(scope: Scope, period: Period) -> Source:
+def abc_source(scope: Scope, period: Period, settings: abc.AbcSettings) -> Source:
     curve: list[abc.AbcRow] = []
 
     def count() -> int:
-        curve.extend(
-            abc.build_curve(queries.product_sales(scope, period.start, period.end), period.days)
-        )
+        sold = queries.product_sales(scope, period.start, period.end)
+        curve.extend(abc.build_curve(sold, period.days, settings))
         return len(curve)
 
     def rows() -> Iterator[tuple]:
@@ -207,5 +206,10 @@ def ledger(scope: Scope, period: Period) -> Source:
     return Source("Extrato das carteiras", LEDGER_COLUMNS, count, rows)
 
 
-def source(report: str, scope: Scope, period: Period) -> Source:
-    return {"sales": sales, "abc": abc_source, "ledger": ledger}[report](scope, period)
+def source(
+    report: str, scope: Scope, period: Period, settings: abc.AbcSettings = abc.AbcSettings()
+) -> Source:
+    """The export named ``report``; ``settings`` set the ABC curve's rupture/excess flags."""
+    if report == "abc":
+        return abc_source(scope, period, settings)
+    return {"sales": sales, "ledger": ledger}[report](scope, period)

@@ -24,6 +24,7 @@ from webapp.core.models import utcnow
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.reports import export_sources
+from webapp.reports.abc import AbcSettings
 from webapp.reports.export_writers import open_writer
 from webapp.reports.periods import Period
 from webapp.reports.queries import Scope
@@ -50,8 +51,18 @@ class ExportFile:
     mimetype: str
 
 
-def start_export(actor, scope: Scope, report: str, fmt: str, period: Period) -> BackgroundJob:
-    """Queue an export of ``report`` for the period; the job writes the file."""
+def start_export(
+    actor,
+    scope: Scope,
+    report: str,
+    fmt: str,
+    period: Period,
+    settings: AbcSettings = AbcSettings(),
+) -> BackgroundJob:
+    """Queue an export of ``report`` for the period; the job writes the file.
+
+    ``settings`` are the ABC page's alert thresholds, so the exported flags are the ones shown.
+    """
     if report not in REPORTS:
         raise ValidationFailed("Relatório desconhecido: use sales, abc ou ledger.", field="report")
     if fmt not in FORMATS:
@@ -69,6 +80,8 @@ def start_export(actor, scope: Scope, report: str, fmt: str, period: Period) -> 
             date_from=period.first_day.isoformat(),
             date_to=period.last_day.isoformat(),
             seller_id=scope.seller_id,
+            lead_time=settings.lead_time_days,
+            excess_days=settings.excess_days,
         )
     return job
 
@@ -88,10 +101,11 @@ def run_export(
     fmt: str,
     period: Period,
     seller_id: int | None = None,
+    settings: AbcSettings = AbcSettings(),
 ) -> dict:
     """The job body: count, stream rows into the file, report progress, finish the job."""
     scope = Scope(tenant_id, seller_id)
-    source = export_sources.source(report, scope, period)
+    source = export_sources.source(report, scope, period, settings)
     total = source.count()
     report_progress(job_id, 0, f"Gerando {total} linha(s)…")
     target = export_dir(tenant_id)

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from webapp.core.domain import DomainError
 from webapp.core.htmx import render
-from webapp.reports import bp, exports, services
+from webapp.reports import abc, bp, exports, services
 from webapp.reports.routes import period_from
 
 
@@ -16,12 +16,14 @@ def export_start():
     form = request.form
     try:
         period = period_from(form)
+        settings = abc.parse_settings(form.get("lead_time"), form.get("excess_days"))
         job = exports.start_export(
             current_user,
             services.scope_for(current_user),
             form.get("report", ""),
             form.get("format", ""),
             period,
+            settings,
         )
     except DomainError as exc:
         return render(
