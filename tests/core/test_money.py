@@ -6,6 +6,7 @@ from webapp.core.money import (
     InvalidMoney,
     TooManyDecimals,
     format_brl,
+    format_decimal_comma,
     format_number,
     parse_money,
     to_api,
@@ -51,3 +52,9 @@ def test_format_number_groups_thousands_the_brazilian_way():
     assert format_number(Decimal("-1234567.891"), 2) == "-1.234.567,89"
     assert format_number(None) == ""
     assert to_api(Decimal("5")) == "5.00"
+
+
+def test_format_decimal_comma_reads_back_as_the_same_amount():
+    assert format_decimal_comma(Decimal("1234.5")) == "1234,50"  # no thousands dot to misread
+    assert parse_money(format_decimal_comma(Decimal("1234.5"))) == Decimal("1234.50")
+    assert format_decimal_comma(None) == ""

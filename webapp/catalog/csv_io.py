@@ -18,7 +18,7 @@ from typing import Any
 from webapp.catalog.models import Product
 from webapp.catalog.validation import clean_product
 from webapp.core.domain import ValidationFailed
-from webapp.core.money import ZERO
+from webapp.core.money import ZERO, format_decimal_comma
 from webapp.core.spreadsheets import as_text_cell, from_text_cell
 
 COLUMNS = [
@@ -71,10 +71,6 @@ class ImportCheck:
         return [{"line": n, "messages": self.by_line[n]} for n in sorted(self.by_line)]
 
 
-def _decimal_br(value) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def export_rows(products: Iterable[Product]) -> Iterator[str]:
     """The CSV text, one line at a time (streamed: never the whole catalog in memory)."""
     buffer = io.StringIO()
@@ -96,7 +92,7 @@ def export_rows(products: Iterable[Product]) -> Iterator[str]:
                 product.ean or "",
                 as_text_cell(product.name),
                 as_text_cell(product.category.name) if product.category else "",
-                *(_decimal_br(getattr(product, k)) for k in COLUMNS[4:9]),
+                *(format_decimal_comma(getattr(product, k)) for k in COLUMNS[4:9]),
                 product.stock_qty,
                 product.low_stock_threshold,
                 "sim" if product.active else "não",

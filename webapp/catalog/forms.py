@@ -6,17 +6,13 @@ these forms do not check it again.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from webapp.catalog.models import Product
 from webapp.core.forms import Form
-
-
-def _decimal_br(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+from webapp.core.money import format_decimal_comma
 
 
 class ProductForm(Form):
@@ -48,7 +44,7 @@ class ProductForm(Form):
         self.name.data = product.name
         self.category.data = product.category.name if product.category else ""
         for key in ("cost_price", "sale_price", "min_price", "max_price", "tax_rate"):
-            getattr(self, key).data = _decimal_br(getattr(product, key))
+            getattr(self, key).data = format_decimal_comma(getattr(product, key))
         self.low_stock_threshold.data = str(product.low_stock_threshold)
         self.active.data = product.active
         self.version.data = str(product.version)

@@ -86,6 +86,12 @@ def format_number(value: Decimal | int | None, places: int = 2) -> str:
     return grouped.translate(str.maketrans(",.", ".,"))
 
 
+def format_decimal_comma(value: Decimal | None) -> str:
+    """``Decimal('1234.5')`` -> ``'1234,50'``: what a person types back into a field or a
+    CSV cell (no thousands dots, which ``parse_money`` would read as ambiguous); None -> ''."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
 def to_api(value: Decimal | None) -> str | None:
     """Money in the JSON API: a string with two decimal places."""
     return None if value is None else f"{quantize(Decimal(value)):.2f}"

@@ -5,7 +5,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.core.forms import Form
-from webapp.core.money import InvalidMoney, parse_money
+from webapp.core.money import InvalidMoney, format_decimal_comma, parse_money
 from webapp.identity.models import Role
 from webapp.identity.passwords import MIN_LENGTH
 
@@ -83,9 +83,7 @@ class DecimalBrField(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        if isinstance(self.data, Decimal):
-            return f"{self.data:.2f}".replace(".", ",")
-        return ""
+        return format_decimal_comma(self.data) if isinstance(self.data, Decimal) else ""
 
 
 def _required_number(form, field: Field) -> None:
