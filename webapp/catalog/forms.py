@@ -11,6 +11,7 @@ from typing import Any
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from webapp.catalog.models import Product
+from webapp.catalog.validation import EDITABLE_FIELDS
 from webapp.core.forms import Form
 from webapp.core.money import format_decimal_comma
 
@@ -50,23 +51,8 @@ class ProductForm(Form):
         self.version.data = str(product.version)
 
     def values(self) -> dict[str, Any]:
-        return {
-            key: getattr(self, key).data
-            for key in (
-                "sku",
-                "ean",
-                "name",
-                "category",
-                "cost_price",
-                "sale_price",
-                "min_price",
-                "max_price",
-                "tax_rate",
-                "stock_qty",
-                "low_stock_threshold",
-                "active",
-            )
-        }
+        # stock_qty is read only on create (the initial stock); edits move stock elsewhere.
+        return {key: getattr(self, key).data for key in (*EDITABLE_FIELDS, "stock_qty")}
 
 
 class StockAdjustmentForm(Form):
