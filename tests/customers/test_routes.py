@@ -97,6 +97,7 @@ def test_inline_validation_renders_the_field(login_as, make_customer):
     assert "CPF tem 11 dígitos" in bad.get_data(as_text=True)
     dup = client.post("/customers/validate", data=FORM, headers=HX).get_data(as_text=True)
     assert f'href="/customers/{existing}"' in dup
+    assert "Já existe um cliente com este CPF: Maria da Silva" in dup  # the services' wording
     own = client.post(f"/customers/{existing}/validate", data=FORM, headers=HX)
     assert "Já existe" not in own.get_data(as_text=True)
 

@@ -86,13 +86,13 @@ def test_changing_document_to_a_taken_one_is_refused(make_customer, app, tenant)
 def test_simultaneous_duplicates_create_exactly_one(app, tenant, monkeypatch):
     """Both requests pass the friendly pre-check; the unique index decides."""
     barrier = threading.Barrier(2, timeout=10)
-    original = services._ensure_document_free
+    original = services.ensure_document_free
 
-    def racing_check(document):
-        original(document)
+    def racing_check(document, customer_id=None):
+        original(document, customer_id)
         barrier.wait()  # both threads are now past the check, neither has inserted
 
-    monkeypatch.setattr(services, "_ensure_document_free", racing_check)
+    monkeypatch.setattr(services, "ensure_document_free", racing_check)
     outcomes: list[str] = []
 
     def submit(name):

@@ -117,14 +117,14 @@ def lookup():
 
 
 def _duplicate_of(form, customer_id: int | None) -> int | None:
+    """The id of the customer who already has the typed CPF/CNPJ (its message on the field)."""
     if form.document.errors:
         return None
-    existing = services.find_by_document(form.document.data or "")
-    if existing is None or existing.id == customer_id:
-        return None
-    label = "CPF" if existing.document_type == "cpf" else "CNPJ"
-    form.document.errors = [f"Já existe um cliente com este {label}: {existing.name}."]
-    return existing.id
+    try:
+        services.ensure_document_free(form.document.data or "", customer_id)
+    except services.CpfTaken as exc:
+        return apply_errors(form, exc)
+    return None
 
 
 def _form_page(form, customer, duplicate):

@@ -171,7 +171,7 @@ def _matches_first(query):
 def create_customer(actor: Any, data: Mapping[str, Any]) -> Customer:
     """Register a customer; CpfTaken if the document already exists in this tenant."""
     values = clean_customer({**REQUIRED_CUSTOMER, **data})
-    _ensure_document_free(values["document"])
+    ensure_document_free(values["document"])
     customer = Customer(**values)
     with _document_guard(values["document"]), unit_of_work(actor) as uow:
         uow.session.add(customer)
@@ -185,7 +185,7 @@ def update_customer(actor: Any, customer_id: int, data: Mapping[str, Any]) -> Cu
     with _document_guard(values.get("document")), unit_of_work(actor) as uow:
         customer = get_customer(customer_id)
         if values.get("document", customer.document) != customer.document:
-            _ensure_document_free(values["document"])
+            ensure_document_free(values["document"])
         for field, value in values.items():
             setattr(customer, field, value)
         uow.session.flush()
@@ -200,9 +200,11 @@ def deactivate_customer(actor: Any, customer_id: int) -> Customer:
     return customer
 
 
-def _ensure_document_free(document: str) -> None:
+def ensure_document_free(document: str, customer_id: int | None = None) -> None:
+    """CpfTaken when the CPF/CNPJ is already another customer's (``customer_id`` is the one
+    being edited, whose own document is no conflict)."""
     existing = find_by_document(document)
-    if existing is not None:
+    if existing is not None and existing.id != customer_id:
         raise _taken(existing)
 
 
