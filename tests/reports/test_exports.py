@@ -310,9 +310,13 @@ def test_abc_export_flags_use_the_thresholds_set_on_the_page(app, login_as, api_
     assert '<input type="hidden" name="lead_time" value="60">' in page
     assert '<input type="hidden" name="excess_days" value="3650">' in page
     response = web.post(
-        "/reports/exports", data={"report": "abc", "format": "csv", **MARCH, **settings}
+        "/reports/exports",
+        data={"report": "abc", "format": "csv", **MARCH, **settings},
+        headers={"HX-Request": "true"},
     )
-    job_id = response.get_data(as_text=True).split("/reports/exports/")[1].split("/")[0]
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    job_id = body.split("/reports/exports/")[1].split('"')[0].split("/")[0]
     run_queued_jobs(app)
     flags = _flags_by_sku(web.get(f"/reports/exports/{job_id}/download").get_data(as_text=True))
     assert flags["SKU-P4"] == ("Sim", "Não") and flags["SKU-P1"] == ("Não", "Não")
