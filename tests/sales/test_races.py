@@ -13,13 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from redis import Redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import (
+    Account,
     in_tenant,
     requires_postgres,
     requires_redis,
     run_queued_jobs,
+    sign_in,
 )
 from tests.sales.orders_factory import D, counts, make_shop, product, sell, user
 from tests.wallet.conftest import assert_ledger_ok
@@ -27,8 +29,11 @@ from webapp.catalog import services as catalog
 from webapp.catalog.models import StockMovement
 from webapp.core import jobs
 from webapp.core.domain import DomainError
+from webapp.core.errors import ErrorLog
 from webapp.extensions import db
+from webapp.identity.models import Role
 from webapp.sales import services as sales
+from webapp.sales.cart_models import Cart
 from webapp.sales.models import Order
 from webapp.wallet import services as wallet
 from webapp.wallet.models import LedgerTransaction
@@ -320,3 +325,83 @@ def test_two_relays_at_once_push_each_left_over_job_once(app, shop, monkeypatch)
         assert wallet.balance(shop.customer_id) == D("4.00")  # 5% of 8 x R$ 10,00, once each
         assert [ledger_kinds(o) for o in orders] == [["cashback_credit"]] * 8
         assert_ledger_ok()
+
+
+# --- checkout screen -----------------------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _tabs(app, shop, count: int = 2) -> list:
+    """``count`` browser tabs signed in as the shop's seller (each its own session)."""
+    with in_tenant(app, shop.tenant_id):
+        email = user(shop.seller_id).email
+    seller = Account(shop.seller_id, shop.tenant_id, email, Role.SELLER)
+    return [sign_in(app.test_client(), seller) for _ in range(count)]
+
+
+def _post_together(tabs, paths, data=None) -> list:
+    barrier = threading.Barrier(len(tabs), timeout=20)
+
+    def post(pair):
+        tab, path = pair
+        barrier.wait()
+        return tab.post(path, data=data or {}, headers=HX)
+
+    with ThreadPoolExecutor(max_workers=len(tabs)) as pool:
+        return list(pool.map(post, zip(tabs, paths, strict=True)))
+
+
+def _carts() -> list[tuple[int, str, int]]:
+    """(cart id, status, units in it) of every cart."""
+    return [
+        (cart.id, cart.status, cart.item_count)
+        for cart in db.session.scalars(select(Cart).order_by(Cart.id))
+    ]
+
+
+def test_two_tabs_adding_an_item_with_no_open_cart_share_one_cart(app, shop):
+    """The seller's open cart is gone (sold, parked) and both tabs scan at once: before,
+    the unique "one open cart per owner" index failed the loser with a 500."""
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10)
+    tabs = _tabs(app, shop)
+    for _ in range(3):
+        with in_tenant(app, shop.tenant_id):
+            db.session.execute(update(Cart).values(status="parked"))
+            db.session.commit()
+        responses = _post_together(tabs, ["/checkout/items"] * 2, {"product_id": p})
+        assert [r.status_code for r in responses] == [200, 200], [
+            r.get_data(as_text=True)[:200] for r in responses
+        ]
+        with in_tenant(app, shop.tenant_id):
+            assert [c[1:] for c in _carts() if c[1] == "open"] == [("open", 2)]
+            assert db.session.scalar(select(func.count()).select_from(ErrorLog)) == 0
+
+
+def test_two_tabs_resuming_two_parked_sales_at_once_end_with_one_open(app, shop):
+    """Both parked the sale on screen and reopened theirs: the loser broke the one-open-cart
+    index (a 500). Now the second waits and parks the sale the first reopened."""
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10)
+    tabs = _tabs(app, shop)
+    for label in ("A", "B"):
+        tabs[0].post("/checkout/items", data={"product_id": p}, headers=HX)
+        tabs[0].post("/checkout/park", data={"label": label}, headers=HX)
+    tabs[0].post("/checkout/items", data={"product_id": p}, headers=HX)  # the sale on screen
+    with in_tenant(app, shop.tenant_id):
+        a, b, on_screen = (c[0] for c in _carts())
+    for _ in range(3):
+        responses = _post_together(
+            tabs, [f"/checkout/parked/{a}/resume", f"/checkout/parked/{b}/resume"]
+        )
+        assert [r.status_code for r in responses] == [200, 200], [
+            r.get_data(as_text=True)[:200] for r in responses
+        ]
+        with in_tenant(app, shop.tenant_id):
+            carts = _carts()
+            assert sorted(status for _id, status, _n in carts) == ["open", "parked", "parked"]
+            assert {cart_id for cart_id, status, _n in carts if status == "open"} <= {a, b}
+            db.session.execute(update(Cart).values(status="parked"))  # all parked again
+            db.session.execute(update(Cart).where(Cart.id == on_screen).values(status="open"))
+            db.session.commit()

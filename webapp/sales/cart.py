@@ -84,12 +84,34 @@ def get_active_cart(user: Any) -> Cart:
         return cart
     try:
         with unit_of_work(user) as uow:
-            cart = Cart(owner_id=user.id, status=OPEN, idempotency_key=new_idempotency_key())
-            uow.session.add(cart)
+            cart = _open_new_cart(uow.session, user.id)
     except IntegrityError:  # another tab opened it first: use that one
         cart = _open_cart_of(user.id)
         if cart is None:
             raise
+    return cart
+
+
+def _open_new_cart(session, owner_id: int) -> Cart:
+    cart = Cart(owner_id=owner_id, status=OPEN, idempotency_key=new_idempotency_key())
+    if session.get_bind().dialect.name != "postgresql":
+        session.add(cart)  # SQLite serialises writers (and its SAVEPOINT is unreliable)
+        return cart
+    # Every cart action calls this inside its own unit of work, where the caller's except
+    # never sees the commit: two tabs acting at once with no open cart both inserted one,
+    # and the loser's unique "one open cart per owner" index failed as a 500. The savepoint
+    # fails only this INSERT (after the winner commits), and the winner's cart is used.
+    try:
+        with session.begin_nested():
+            session.add(cart)
+            session.flush()
+    except IntegrityError as exc:
+        if "uq_carts_one_open_per_owner" not in str(exc.orig):
+            raise
+        found = _open_cart_of(owner_id)
+        if found is None:
+            raise
+        return found
     return cart
 
 
@@ -317,6 +339,17 @@ def park(user: Any, label: str | None = None) -> Cart:
 def resume(user: Any, cart_id: Any) -> Cart:
     """Bring a parked sale back; the sale on screen is parked (or dropped if blank)."""
     with unit_of_work(user) as uow:
+        # Two tabs resuming two parked sales at once both parked the same open cart and
+        # both reopened theirs: the loser broke "one open cart per owner" (a 500). Lock the
+        # owner's carts (id order, fresh values) so the second resume waits, then parks the
+        # sale the first one reopened, as if they had run one after the other.
+        uow.session.scalars(
+            select(Cart)
+            .where(Cart.owner_id == user.id, Cart.status != CONVERTED)
+            .order_by(Cart.id)
+            .with_for_update(of=Cart)
+            .execution_options(populate_existing=True)
+        ).all()
         target = get_cart(user, cart_id)
         if target.status != PARKED:
             raise ValidationFailed("Esta venda não está estacionada.", field="park")
