@@ -12,6 +12,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations
 
+from webapp.core.domain import DomainError
+
 _MESSAGES = {
     "This field is required.": "Preencha este campo.",
     "Invalid input.": "Valor inválido.",
@@ -79,3 +81,9 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, text]
         if not fields and message:
             self.form_errors.append(message)
+
+    def add_refusal(self, exc: DomainError) -> int:
+        """:meth:`add_errors` for a service's domain error; returns the status the page
+        carries (422 invalid, 409 conflict...)."""
+        self.add_errors(exc.fields, exc.message)
+        return exc.status

@@ -9,7 +9,7 @@ from webapp.identity import settings as tenant_settings
 from webapp.identity.decorators import admin_required
 from webapp.identity.forms import PasswordResetForm, RoleForm, SettingsForm, UserCreateForm
 from webapp.identity.models import Role
-from webapp.identity.routes import apply_errors, form_status
+from webapp.identity.routes import form_status
 
 
 @bp.route("/users")
@@ -32,7 +32,7 @@ def user_new():
                 form.password.data,
             )
         except DomainError as exc:
-            status = apply_errors(form, exc)
+            status = form.add_refusal(exc)
         else:
             flash(f"Usuário {user.name} criado.", "success")
             return redirect(url_for("identity.users"))
@@ -63,7 +63,7 @@ def user_role(user_id: int):
         try:
             services.change_role(current_user, user.id, form.role.data)
         except DomainError as exc:
-            status = apply_errors(form, exc)
+            status = form.add_refusal(exc)
         else:
             flash(f"Perfil de {user.name} alterado para {user.role.label}.", "success")
             return redirect(url_for("identity.user_edit", user_id=user.id))
@@ -93,7 +93,7 @@ def user_password(user_id: int):
         try:
             services.reset_password(current_user, user.id, form.password.data)
         except DomainError as exc:
-            status = apply_errors(form, exc)
+            status = form.add_refusal(exc)
         else:
             flash(f"Senha de {user.name} redefinida; as sessões dele foram encerradas.", "success")
             return redirect(url_for("identity.user_edit", user_id=user.id))
@@ -109,7 +109,7 @@ def settings():
         try:
             tenant_settings.update_settings(current_user, **form.values())
         except DomainError as exc:
-            status = apply_errors(form, exc)
+            status = form.add_refusal(exc)
         else:
             flash("Configurações salvas.", "success")
             return redirect(url_for("identity.settings"))

@@ -73,7 +73,7 @@ def profile():
                 keep_session=current_user.session_key,
             )
         except DomainError as exc:
-            status = apply_errors(form, exc)
+            status = form.add_refusal(exc)
         else:
             flash("Senha alterada. As outras sessões foram encerradas.", "success")
             return redirect(url_for("identity.profile"))
@@ -82,12 +82,3 @@ def profile():
 
 def form_status(form, default: int = 200) -> int:
     return 422 if form.errors else default
-
-
-def apply_errors(form, exc: DomainError) -> int:
-    """Put a service's field messages next to the form's inputs (the rest on top).
-
-    Returns the HTTP status the page should carry (422 invalid, 409 conflict...).
-    """
-    form.add_errors(exc.fields, exc.message)
-    return exc.status
