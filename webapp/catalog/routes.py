@@ -68,8 +68,7 @@ def create():
     try:
         product = services.create_product(form.values(), actor=current_user)
     except DomainError as exc:
-        form.add_errors(exc.fields, exc.message)
-        return _form_page(form, status=exc.status)
+        return _form_page(form, status=form.add_refusal(exc))
     flash(f"Produto {product.sku} cadastrado.", "success")
     return redirect_after_post(url_for("catalog.show", product_id=product.id))
 
@@ -97,8 +96,7 @@ def update(product_id: int):
         form.fill_from(current)  # the CURRENT values: nothing of the stale post is kept
         return _form_page(form, current, status=409, conflict=True)
     except DomainError as exc:
-        form.add_errors(exc.fields, exc.message)
-        return _form_page(form, services.get_product(product_id), status=exc.status)
+        return _form_page(form, services.get_product(product_id), status=form.add_refusal(exc))
     flash(f"Produto {product.sku} atualizado.", "success")
     return redirect_after_post(url_for("catalog.show", product_id=product.id))
 

@@ -41,8 +41,8 @@ def adjust(product_id: int):
             product_id, form.kind.data, form.qty.data, form.reason.data, actor=current_user
         )
     except DomainError as exc:
-        form.add_errors(exc.fields, exc.message)
-        return _adjust_page(services.get_product(product_id), form, status=exc.status)
+        status = form.add_refusal(exc)
+        return _adjust_page(services.get_product(product_id), form, status=status)
     product = services.get_product(product_id)
     message = (
         f"{movement.kind_label} de {abs(movement.qty)} registrada. Estoque: {product.stock_qty}."

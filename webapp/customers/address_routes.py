@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp.core.domain import DomainError
 from webapp.core.htmx import wants_partial
 from webapp.customers import bp, services
-from webapp.customers.forms import AddressForm, apply_errors
+from webapp.customers.forms import AddressForm
 
 
 @bp.route("/<int:customer_id>/addresses")
@@ -34,7 +34,7 @@ def create_address(customer_id: int):
         try:
             services.add_address(current_user, customer_id, form.values())
         except DomainError as exc:
-            apply_errors(form, exc)
+            form.add_refusal(exc)
         else:
             return _saved(customer_id, "Endereço adicionado.")
     return _form(customer, form, None)
@@ -54,7 +54,7 @@ def update_address(customer_id: int, address_id: int):
         try:
             services.update_address(current_user, customer_id, address_id, form.values())
         except DomainError as exc:
-            apply_errors(form, exc)
+            form.add_refusal(exc)
         else:
             return _saved(customer_id, "Endereço atualizado.")
     return _form(address.customer, form, address)

@@ -9,16 +9,9 @@ from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringF
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from webapp.core import documents
-from webapp.core.domain import DomainError
 from webapp.core.forms import Form
 from webapp.customers.models import ADDRESS_KIND_LABELS
 from webapp.customers.validation import clean_birth_date, clean_email, clean_phone
-
-
-def apply_errors(form: Form, exc: DomainError) -> int | None:
-    """Show a service's field errors next to the fields; returns the duplicate customer id."""
-    form.add_errors(exc.fields, exc.message)
-    return exc.details.get("customer_id")
 
 
 def parsed_by(parser: Callable[[Any], Any]) -> Callable:

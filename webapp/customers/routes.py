@@ -10,7 +10,7 @@ from webapp.core.domain import DomainError
 from webapp.core.htmx import render
 from webapp.core.pagination import clamp
 from webapp.customers import bp, services
-from webapp.customers.forms import CustomerForm, apply_errors
+from webapp.customers.forms import CustomerForm
 
 TABS = {
     "data": "Dados",
@@ -45,7 +45,8 @@ def new():
         try:
             customer = services.create_customer(current_user, form.values())
         except DomainError as exc:
-            duplicate = apply_errors(form, exc)
+            form.add_refusal(exc)
+            duplicate = exc.details.get("customer_id")
         else:
             flash(f"Cliente {customer.name} cadastrado.", "success")
             return redirect(url_for(".detail", customer_id=customer.id, tab="addresses"))
@@ -61,7 +62,8 @@ def edit(customer_id: int):
         try:
             services.update_customer(current_user, customer_id, form.values(editing=True))
         except DomainError as exc:
-            duplicate = apply_errors(form, exc)
+            form.add_refusal(exc)
+            duplicate = exc.details.get("customer_id")
         else:
             flash("Dados do cliente salvos.", "success")
             return redirect(url_for(".detail", customer_id=customer_id))
@@ -123,7 +125,8 @@ def _duplicate_of(form, customer_id: int | None) -> int | None:
     try:
         services.ensure_document_free(form.document.data or "", customer_id)
     except services.CpfTaken as exc:
-        return apply_errors(form, exc)
+        form.add_refusal(exc)
+        return exc.customer_id
     return None
 
 
