@@ -32,6 +32,7 @@ from webapp.core.domain import DomainError
 from webapp.core.errors import ErrorLog
 from webapp.extensions import db
 from webapp.identity.models import Role
+from webapp.sales import cart as carts
 from webapp.sales import services as sales
 from webapp.sales.cart_models import Cart
 from webapp.sales.models import Order
@@ -405,3 +406,55 @@ def test_two_tabs_resuming_two_parked_sales_at_once_end_with_one_open(app, shop)
             db.session.execute(update(Cart).values(status="parked"))  # all parked again
             db.session.execute(update(Cart).where(Cart.id == on_screen).values(status="open"))
             db.session.commit()
+
+
+def test_a_cart_confirmed_in_a_second_tab_before_the_first_marks_it_lands_on_its_order(
+    app, shop, monkeypatch
+):
+    """Tab 1's checkout has committed (the balance is spent) and it has not yet marked the
+    cart converted (after-commit work: job dispatch, live stock) when tab 2 confirms: tab 2
+    re-clamped the wallet amount to the R$ 0,00 left, so its checkout was a different
+    request under the cart's key, and the seller got a 409 "chave já usada" for a sale that
+    went through. The pause makes the window wide; it was hit with tab 2 60 ms behind."""
+    with in_tenant(app, shop.tenant_id):
+        p = product(shop.admin_id, stock=10)
+        fund(shop, "10.00")
+    tabs = _tabs(app, shop)
+    tabs[0].post("/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX)
+    tabs[0].post("/checkout/items", data={"product_id": p}, headers=HX)
+    tabs[0].post("/checkout/items", data={"product_id": p}, headers=HX)  # R$ 20,00
+    tabs[0].post("/checkout/wallet", data={"use": "all"}, headers=HX)  # R$ 10,00 of balance
+    with in_tenant(app, shop.tenant_id):
+        cart_id = db.session.scalar(select(Cart.id))
+    first_committed, second_done = threading.Event(), threading.Event()
+    mark = carts.mark_converted
+
+    def slow_first_mark(*args):
+        if not first_committed.is_set():
+            first_committed.set()
+            second_done.wait(10)
+        return mark(*args)
+
+    monkeypatch.setattr(carts, "mark_converted", slow_first_mark)
+
+    def confirm(i: int):
+        if i:
+            assert first_committed.wait(10)
+        try:
+            return tabs[i].post("/checkout/confirm", data={"cart_id": cart_id}, headers=HX)
+        finally:
+            if i:
+                second_done.set()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(pool.map(confirm, range(2)))
+
+    assert [r.status_code for r in responses] == [204, 204], [
+        r.get_data(as_text=True)[:300] for r in responses
+    ]
+    assert responses[0].headers["HX-Redirect"] == responses[1].headers["HX-Redirect"]
+    with in_tenant(app, shop.tenant_id):
+        assert counts()["orders"] == 1 and stock(p) == 8 == kardex_total(p)
+        assert _carts() == [(cart_id, "converted", 2)]
+        assert wallet.balance(shop.customer_id) == D("0.00")
+        assert_ledger_ok()

@@ -19,6 +19,7 @@ from webapp.sales import bp
 from webapp.sales import cart as carts
 from webapp.sales import services as sales
 from webapp.sales.cart_models import CONVERTED, PARKED
+from webapp.sales.errors import IdempotencyKeyReused
 from webapp.sales.forms import looks_like_document
 from webapp.sales.routes import view as views
 
@@ -225,10 +226,16 @@ def checkout_confirm():
         return redirect(url_for("sales.checkout"))
     if cart.status != "converted":
         try:
-            order = sales.checkout(current_user, **_checkout_args(cart))
+            order_id = sales.checkout(current_user, **_checkout_args(cart)).id
+        except IdempotencyKeyReused as exc:
+            # The key is this cart's own: another tab confirmed it a moment ago and has not
+            # marked it converted yet. Its order spent the balance, so the wallet amount
+            # re-clamped here differs from the one it was placed with; this cart IS that
+            # order, so land on it (as a later repeat does) instead of a 409.
+            order_id = exc.details["order_id"]
         except DomainError as exc:
             return _confirm_failed(cart, exc)
-        carts.mark_converted(current_user, cart, order.id)
+        carts.mark_converted(current_user, cart, order_id)
     url = url_for("sales.order_detail", order_id=cart.order_id, new=1)
     return redirect_after_post(url)
 
