@@ -72,6 +72,7 @@ def test_cep_and_uf():
 
 
 def test_ean13():
-    assert d.parse_ean13("7891000315507") == "7891000315507"
-    with pytest.raises(d.InvalidDocument):
-        d.parse_ean13("7891000315508")
+    assert d.ean13_error("789.1000-315507") is None and d.ean13_error("") is None
+    assert "dígito verificador" in d.ean13_error("7891000315508")
+    assert "13 dígitos" in d.ean13_error("789100031550")
+    assert d.normalize_ean(" 789 1000-315507 ") == "7891000315507"

@@ -2,8 +2,9 @@
 
 Every ``parse_*`` accepts the value masked or not, returns it as digits only and raises
 :class:`InvalidDocument` (a ValueError carrying a pt-BR message) when it is not valid; every
-``format_*`` turns stored digits back into the mask people read. Check digits come from
-python-stdnum (maintained, well tested) rather than hand-rolled arithmetic.
+``format_*`` turns stored digits back into the mask people read. An EAN is optional, so
+:func:`ean13_error` answers the message (or None) for the product rules to collect. Check
+digits come from python-stdnum (maintained, well tested) rather than hand-rolled arithmetic.
 """
 
 from __future__ import annotations
@@ -256,16 +257,6 @@ def ean13_error(raw: str | None) -> str | None:
     except StdnumError:
         return "EAN-13 inválido: o dígito verificador não confere."
     return None
-
-
-def parse_ean13(value: str | None) -> str:
-    """A GTIN-13 with a valid check digit, as digits."""
-    digits = normalize_ean(value)
-    if digits is None:
-        raise InvalidDocument("Informe o EAN.")
-    if error := ean13_error(value):
-        raise InvalidDocument(error)
-    return digits
 
 
 def ean13_check_digit(first12: str) -> str:
