@@ -29,7 +29,6 @@ from webapp.core.models import Base, BigId, PkMixin, TimestampMixin
 from webapp.core.tenancy import TenantScoped
 from webapp.core.text_search import FoldedName
 
-DOCUMENT_TYPES = ("cpf", "cnpj")
 ADDRESS_KINDS = ("billing", "shipping")
 ADDRESS_KIND_LABELS = {"billing": "Cobrança", "shipping": "Entrega"}
 
