@@ -77,7 +77,7 @@ def create():
 @admin_required
 def edit(product_id: int):
     product = services.get_product(product_id)
-    form = ProductForm(meta={"csrf": False})
+    form = ProductForm()
     form.fill_from(product)
     return _form_page(form, product)
 
