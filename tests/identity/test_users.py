@@ -134,17 +134,23 @@ def test_deactivation_signs_the_user_out_and_reactivation_lets_them_back(
     seller_client = login_as(account=seller)
     assert seller_client.get("/").status_code == 200
     admin = login_as("admin")
-    assert admin.post(f"/users/{seller.id}/active").status_code == 302
+    page = admin.get(f"/users/{seller.id}").get_data(as_text=True)
+    assert 'name="active" value="0"' in page  # the button posts the state it wants
+    assert admin.post(f"/users/{seller.id}/active", data={"active": "0"}).status_code == 302
     assert seller_client.get("/").status_code == 302  # session ended
     assert not user_row(app, tenant.tenant_id, seller.id).active
-    assert admin.post(f"/users/{seller.id}/active").status_code == 302
+    # A double submit (or a second tab) of the same button leaves the user deactivated.
+    assert admin.post(f"/users/{seller.id}/active", data={"active": "0"}).status_code == 302
+    assert not user_row(app, tenant.tenant_id, seller.id).active
+    assert admin.post(f"/users/{seller.id}/active").status_code == 400
+    assert admin.post(f"/users/{seller.id}/active", data={"active": "1"}).status_code == 302
     assert user_row(app, tenant.tenant_id, seller.id).active
     sign_in(app.test_client(), seller)
 
 
 def test_admin_cannot_deactivate_themselves_or_the_last_admin(app, login_as, tenant, make_user):
     admin = login_as("admin")
-    response = admin.post(f"/users/{tenant.id}/active")
+    response = admin.post(f"/users/{tenant.id}/active", data={"active": "0"})
     assert response.status_code == 409
     other = make_user(tenant.tenant_id, Role.ADMIN)
     with in_tenant(app, tenant.tenant_id):

@@ -1,6 +1,6 @@
 """Admin pages: users of the tenant and tenant settings."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.core.domain import DomainError
@@ -74,7 +74,13 @@ def user_role(user_id: int):
 @admin_required
 def user_active(user_id: int):
     user = services.get_user(user_id)
-    activate = not user.active
+    # The form says which state it wants: a toggle would undo itself on a double submit
+    # (or a second tab), reactivating the user the admin had just turned off.
+    wanted = request.form.get("active")
+    if wanted not in ("0", "1"):
+        flash("Escolha desativar ou reativar o usuário.", "danger")
+        return _edit_page(user, 400)
+    activate = wanted == "1"
     try:
         services.set_active(current_user, user.id, activate)
     except DomainError as exc:
