@@ -40,6 +40,19 @@ def test_a_fraction_of_a_centavo_is_refused_not_rounded(raw):
         parse_money(raw)
 
 
+@pytest.mark.parametrize("raw", ["1.000", "R$ 12.500", "10.555", "1.234.567"])
+def test_thousands_dots_without_centavos_say_how_to_write_them(raw):
+    """A person typing a thousand as "1.000" is told how to write it, not about decimals."""
+    with pytest.raises(TooManyDecimals) as refused:
+        parse_money(raw)
+    assert refused.value.message == (
+        "Use no máximo duas casas decimais (centavos); para mil reais, escreva 1.000,00 ou 1000."
+    )
+    with pytest.raises(TooManyDecimals) as fraction:
+        parse_money("1234.567")  # no thousands grouping: a fraction of a centavo
+    assert fraction.value.message == "Use no máximo duas casas decimais (centavos)."
+
+
 def test_format_brl():
     assert format_brl(Decimal("1234567.8")) == "R$ 1.234.567,80"
     assert format_brl(Decimal("-3.456")) == "-R$ 3,46"

@@ -159,7 +159,11 @@ def test_openapi_documents_wallet_paths(client):
     ("amount", "message"),
     [
         (True, "Informe um valor em reais, como 10,50."),  # JSON true is not R$ 1,00
-        ("10.555", "Use no máximo duas casas decimais (centavos)."),  # never rounded
+        (
+            "10.555",
+            "Use no máximo duas casas decimais (centavos); para mil reais, escreva "
+            "1.000,00 ou 1000.",
+        ),  # never rounded, nor read as ten thousand
         ("-0,005", "Use no máximo duas casas decimais (centavos)."),
         ("NaN", "Informe um valor em reais, como 10,50."),
         ("99999999999999", "O valor não pode passar de R$ 1.000.000.000,00."),

@@ -21,6 +21,15 @@ class TooManyDecimals(InvalidMoney):
     message = "Use no máximo duas casas decimais (centavos)."
 
 
+class AmbiguousThousands(TooManyDecimals):
+    """ "1.000" or "12.500": thousands dots with no centavos, which read as three decimals."""
+
+    # One text for a person ("1.000" meant a thousand) and an API client ("10.555").
+    message = (
+        "Use no máximo duas casas decimais (centavos); para mil reais, escreva 1.000,00 ou 1000."
+    )
+
+
 class MoneyTooLarge(InvalidMoney):
     """An amount no column holds (they are NUMERIC(14,2), under a trillion)."""
 
@@ -38,6 +47,7 @@ def quantize(value: Decimal) -> Decimal:
 # What a person types for an amount once "R$", spaces and thousands dots are gone: no
 # exponent ("1e3"), no NaN or Infinity, no hex; the centavos are checked separately.
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_THOUSANDS_ONLY = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
 
 def parse_money(raw: str | int | Decimal | None) -> Decimal:
@@ -58,6 +68,8 @@ def parse_money(raw: str | int | Decimal | None) -> Decimal:
             raise InvalidMoney("valor vazio")
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
+        elif _THOUSANDS_ONLY.fullmatch(text):  # never a valid amount: 3 decimals or 2 dots
+            raise AmbiguousThousands(f"milhar sem centavos: {raw!r}")
         if not _PLAIN_NUMBER.fullmatch(text):
             raise InvalidMoney(f"valor inválido: {raw!r}")
         value = Decimal(text)
