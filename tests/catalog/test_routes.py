@@ -176,8 +176,11 @@ def test_stock_adjustment_dialog_updates_badge_and_triggers_refresh(app, tenant,
     html = done.get_data(as_text=True)
     assert f'id="stock-{product_id}"' in html and 'hx-swap-oob="true"' in html
     assert 'data-stock="6"' in html and 'data-level="ok"' in html
-    movements = client.get(f"/products/{product_id}/movements").get_data(as_text=True)
+    movements = client.get(f"/products/{product_id}/movements", headers={"HX-Request": "true"})
+    movements = movements.get_data(as_text=True)
     assert "Compra NF 77" in movements and "+4" in movements
+    opened_directly = client.get(f"/products/{product_id}/movements")  # e.g. a new tab
+    assert opened_directly.location == f"/products/{product_id}"
 
 
 def test_stock_adjustment_without_javascript_redirects(app, tenant, login_as):

@@ -164,9 +164,10 @@ def test_bad_typed_qty_is_sent_answered_next_to_the_line_and_cleared_when_valid(
 
 
 def test_customer_search_by_masked_document_and_by_name(seller_client, shop):
-    by_doc = seller_client.get("/checkout/customers?q=529.982.247-25").get_data(as_text=True)
+    by_doc = seller_client.get("/checkout/customers?q=529.982.247-25", headers=HX)
+    by_doc = by_doc.get_data(as_text=True)
     assert "Maria da Silva" in by_doc
-    by_name = seller_client.get("/checkout/customers?q=mar").get_data(as_text=True)
+    by_name = seller_client.get("/checkout/customers?q=mar", headers=HX).get_data(as_text=True)
     assert "Maria da Silva" in by_name
     chosen = seller_client.post(
         "/checkout/customer", data={"customer_id": shop.customer_id}, headers=HX
@@ -426,7 +427,8 @@ def test_receipt_and_customer_orders_tab(app, tenant, seller, seller_client, sho
     assert "Recibo" in receipt and "app-navbar" not in receipt and "Café torrado 500 g" in receipt
     tab = seller_client.get(f"/customers/{shop.customer_id}?tab=orders").get_data(as_text=True)
     assert f"/customers/{shop.customer_id}/orders" in tab
-    rows = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
+    rows = seller_client.get(f"/customers/{shop.customer_id}/orders", headers=HX)
+    rows = rows.get_data(as_text=True)
     assert f"#{order_id}<" in rows
 
 
@@ -486,8 +488,20 @@ def test_product_list_includes_the_live_stock_poller(login_as, shop):
 
 
 def test_customer_orders_tab_empty_state(seller_client, shop):
-    html = seller_client.get(f"/customers/{shop.customer_id}/orders").get_data(as_text=True)
-    assert "Nenhum pedido ainda" in html
+    html = seller_client.get(f"/customers/{shop.customer_id}/orders", headers=HX)
+    assert "Nenhum pedido ainda" in html.get_data(as_text=True)
+
+
+def test_pieces_opened_outside_htmx_send_the_browser_to_their_page(seller_client, shop):
+    """A new tab, a bookmark or a reload of a list's rows or a tab body shows the page
+    that holds it, not the bare fragment."""
+    tab = seller_client.get(f"/customers/{shop.customer_id}/orders")
+    assert tab.status_code == 302
+    assert tab.location == f"/customers/{shop.customer_id}?tab=orders"
+    rows = seller_client.get("/orders/rows?status=paid&page=2&bogus=1")
+    assert rows.status_code == 302 and rows.location == "/orders?status=paid"
+    picks = seller_client.get("/checkout/customers?q=maria")
+    assert picks.status_code == 302 and picks.location == "/checkout"
     assert seller_client.get("/customers/999999/orders").status_code == 404
 
 

@@ -77,7 +77,7 @@ def test_infinite_scroll_rows(app, tenant, login_as):
     html = admin.get("/customers/2?tab=wallet").get_data(as_text=True)
     assert html.count('data-testid="wallet-line"') == 20
     assert "/customers/2/wallet/rows?page=2" in html
-    rest = admin.get("/customers/2/wallet/rows?page=2").get_data(as_text=True)
+    rest = admin.get("/customers/2/wallet/rows?page=2", headers=HX).get_data(as_text=True)
     assert rest.count('data-testid="wallet-line"') == 5
     assert "scroll-sentinel" not in rest
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from webapp.catalog import bp, queries, services
 from webapp.catalog.forms import StockAdjustmentForm
 from webapp.core.domain import DomainError
-from webapp.core.htmx import render, render_partials, trigger
+from webapp.core.htmx import piece_of, render, render_partials, trigger
 from webapp.core.ids import parse_id
 from webapp.core.pagination import clamp
 from webapp.identity.decorators import admin_required
@@ -61,6 +61,7 @@ def adjust(product_id: int):
 
 
 @bp.route("/products/<int:product_id>/movements")
+@piece_of("catalog.show")
 def movements(product_id: int):
     product = services.get_product(product_id)
     page, _ = clamp(request.args.get("page", 1), 20)

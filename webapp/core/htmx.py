@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, make_response, redirect, render_template, request, url_for
 
 
 def wants_partial() -> bool:
     """An htmx request that is not a history restore (which needs the whole page)."""
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def piece_of(endpoint: str, keep_args: tuple[str, ...] = (), **values: Any) -> Callable:
+    """For a route that draws one piece of a page (a tab, a list's next rows): opened
+    outside htmx (a new tab, a bookmark, a reload) it sends the browser to the page that
+    holds the piece, instead of showing the piece bare. The view still runs first, so
+    another tenant's record is a 404 either way. ``keep_args``: query arguments the page
+    understands too (a search term, a filter)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(**kwargs: Any):
+            response = view(**kwargs)
+            if wants_partial():
+                return response
+            kept = {name: request.args[name] for name in keep_args if name in request.args}
+            return redirect(url_for(endpoint, **kwargs, **values, **kept))
+
+        return wrapped
+
+    return decorate
 
 
 def render(page: str, partial: str, status: int = 200, **context: Any) -> Response:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from webapp.audit.services import history_for
 from webapp.core.domain import DomainError
-from webapp.core.htmx import render
+from webapp.core.htmx import piece_of, render
 from webapp.core.pagination import clamp
 from webapp.customers import bp, services
 from webapp.customers.forms import CustomerForm
@@ -30,6 +30,7 @@ def index():
 
 
 @bp.route("/rows")
+@piece_of("customers.index", keep_args=("q",))
 def rows():
     """Next page of rows for infinite scroll (the sentinel row asks for it when revealed)."""
     q = request.args.get("q", "").strip()
@@ -102,20 +103,6 @@ def detail(customer_id: int):
     if tab == "history":
         context["history"] = history_for("customers", customer_id, page=request.args.get("page"))
     return render("customers/detail.html", "customers/_tabs.html", **context)
-
-
-@bp.route("/lookup")
-def lookup():
-    """Checkout lookup by CPF/CNPJ as an htmx fragment."""
-    document = request.args.get("document", "")
-    customer, error = None, None
-    try:
-        customer = services.lookup_by_document(document)
-    except DomainError as exc:
-        error = exc.message
-    return render_template(
-        "customers/_lookup_result.html", customer=customer, error=error, document=document
-    )
 
 
 def _duplicate_of(form, customer_id: int | None) -> int | None:

@@ -27,7 +27,7 @@ from flask_login import current_user
 from webapp.core.context import current_tenant_id, tenant_context
 from webapp.core.domain import DomainError, ValidationFailed
 from webapp.core.downloads import csv_download
-from webapp.core.htmx import render, render_partials, trigger
+from webapp.core.htmx import piece_of, render, render_partials, trigger
 from webapp.core.ids import MAX_ID
 from webapp.core.money import format_brl
 from webapp.core.pagination import Page, clamp
@@ -118,6 +118,7 @@ def panel(customer_id: int):
 
 
 @bp.route("/customers/<int:customer_id>/wallet/rows")
+@piece_of("customers.detail", keep_args=("from", "to"), tab="wallet")
 def rows(customer_id: int):
     """Next page of statement rows (infinite scroll)."""
     customer = customer_services.get_customer(customer_id)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from webapp.catalog.queries import ProductFilters, search_products
 from webapp.core.domain import DomainError, NotFound
-from webapp.core.htmx import redirect_after_post, trigger
+from webapp.core.htmx import piece_of, redirect_after_post, trigger
 from webapp.customers import services as customers
 from webapp.customers.forms import AddressForm
 from webapp.sales import bp
@@ -81,6 +81,7 @@ def checkout():
 
 
 @bp.route("/checkout/customers")
+@piece_of("sales.checkout")
 def customer_search():
     """Picks for the customer box: a full CPF/CNPJ finds one, anything else searches names."""
     q = request.args.get("q", "").strip()[:100]
@@ -125,6 +126,7 @@ def cart_scan():
 
 
 @bp.route("/checkout/products")
+@piece_of("sales.checkout")
 def product_search():
     """Name search picks for the scan box (letters typed instead of a code)."""
     q = request.args.get("code", "").strip()[:100]

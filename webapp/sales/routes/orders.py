@@ -6,7 +6,7 @@ from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.core.domain import DomainError
-from webapp.core.htmx import redirect_after_post, render
+from webapp.core.htmx import piece_of, redirect_after_post, render
 from webapp.customers import services as customers
 from webapp.identity import services as identity
 from webapp.sales import bp
@@ -39,6 +39,7 @@ def orders():
 
 
 @bp.route("/orders/rows")
+@piece_of("sales.orders", keep_args=("status", "seller", "customer", "from", "to"))
 def order_rows():
     """The next page of rows for the infinite scroll (sentinel row included)."""
     filters = _filters()
@@ -47,6 +48,7 @@ def order_rows():
 
 
 @bp.route("/customers/<int:customer_id>/orders")
+@piece_of("customers.detail", tab="orders")
 def customer_orders(customer_id: int):
     """The customer page's "Pedidos" tab (loaded into it; sellers see their own sales)."""
     customers.get_customer(customer_id)  # another tenant's customer: 404
