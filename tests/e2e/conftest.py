@@ -159,6 +159,15 @@ def assert_no_console_errors(page) -> None:
     assert not errors, "browser reported errors:\n" + "\n".join(errors)
 
 
+def sign_in(page, account) -> None:
+    """Sign in through the login form and wait for the home page."""
+    page.goto("/login")
+    page.locator("input[name=email]").fill(account.email)
+    page.locator("input[name=password]").fill(account.password)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
 def open_phone_menu(page) -> None:
     """Expand the collapsed navbar on a phone and wait until it is open.
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert
 
 from tests.conftest import in_tenant
-from tests.e2e.conftest import assert_no_console_errors, screenshot
+from tests.e2e.conftest import assert_no_console_errors, screenshot, sign_in
 from webapp.core.audit import AuditEntry
 from webapp.core.errors import ErrorLog
 from webapp.core.models import utcnow
@@ -73,14 +73,6 @@ def _audit_data(app, admin) -> str:
     return error_id
 
 
-def _sign_in(page, admin) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(admin.email)
-    page.locator("input[name=password]").fill(admin.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
 def test_admin_filters_history_and_reads_an_error(app, new_page, make_tenant, kind):
     from playwright.sync_api import expect
@@ -88,7 +80,7 @@ def test_admin_filters_history_and_reads_an_error(app, new_page, make_tenant, ki
     admin = make_tenant(f"Loja Auditoria {kind}")
     error_id = _audit_data(app, admin)
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
 
     page.goto("/audit")
     expect(page.locator("h1")).to_have_text("Auditoria")

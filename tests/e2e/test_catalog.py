@@ -9,17 +9,9 @@ import pytest
 
 from tests.catalog.factories import make_product, run_pending_jobs
 from tests.conftest import in_tenant
-from tests.e2e.conftest import assert_no_console_errors, screenshot
+from tests.e2e.conftest import assert_no_console_errors, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, admin) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(admin.email)
-    page.locator("input[name=password]").fill(admin.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
@@ -32,7 +24,7 @@ def test_create_product_adjust_stock_and_see_movement_and_badge(app, new_page, m
         make_product(admin.id, sku="FEIJAO-1", name="Feijão carioca 1 kg", stock_qty=0)
         make_product(admin.id, sku="ACUCAR-1", name="Açúcar refinado 1 kg", stock_qty=80)
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
 
     page.goto("/products")
     expect(page.locator("[data-testid=product-table] tbody tr")).to_have_count(3)
@@ -110,7 +102,7 @@ def test_csv_import_with_a_bad_line_imports_nothing(app, new_page, make_tenant, 
         encoding="utf-8",
     )
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/products/import")
     page.locator("#file").set_input_files(str(csv_file))
     page.get_by_role("button", name="Importar").click()
@@ -135,7 +127,7 @@ def test_a_field_checked_while_another_check_is_in_flight_still_shows_its_error(
 
     admin = make_tenant("Loja Validação")
     page = new_page("desktop")
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/products/new")
     held = []
 

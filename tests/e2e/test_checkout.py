@@ -13,7 +13,7 @@ import pytest
 from tests.catalog.factories import make_product
 from tests.conftest import in_tenant
 from tests.customers.conftest import ADDRESS, customer_data
-from tests.e2e.conftest import console_errors, screenshot
+from tests.e2e.conftest import console_errors, screenshot, sign_in
 from webapp.customers import services as customers
 from webapp.identity.models import Role
 
@@ -28,14 +28,6 @@ def assert_no_console_errors(page) -> None:
     provoked = re.compile(r"status of (422|409) .*/checkout/(scan|confirm|lines/\d+/(price|qty))")
     errors = [e for e in console_errors(page) if not provoked.search(e)]
     assert not errors, "browser reported errors:\n" + "\n".join(errors)
-
-
-def _sign_in(page, account) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(account.email)
-    page.locator("input[name=password]").fill(account.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _shop(app, admin):
@@ -68,12 +60,12 @@ def test_scanner_checkout_and_live_stock_in_another_browser(
     product_id = _shop(app, admin)
 
     watcher = new_page("desktop")  # another seller with the product list open
-    _sign_in(watcher, other)
+    sign_in(watcher, other)
     watcher.goto("/products")
     expect(watcher.locator(f"#stock-{product_id}")).to_have_attribute("data-stock", "12")
 
     page = new_page(kind)
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
     expect(page.locator("#scan-code")).to_be_focused()
     screenshot(page, f"checkout-{kind}-01-empty")
@@ -158,7 +150,7 @@ def test_checkout_badge_drops_for_a_second_open_checkout(app, new_page, make_ten
     pages = []
     for account in (first, second):
         page = new_page("desktop")
-        _sign_in(page, account)
+        sign_in(page, account)
         page.goto("/checkout")
         page.locator("#scan-code").click()
         page.keyboard.type(EAN)
@@ -194,7 +186,7 @@ def _cart_with_one_line(app, new_page, make_tenant, make_user, kind, shop_name):
     seller = make_user(admin.tenant_id, Role.SELLER)
     _shop(app, admin)
     page = new_page(kind, **(LAPTOP if kind == "desktop" else {}))
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
     page.locator("#scan-code").click()
     page.keyboard.type(EAN)
@@ -237,7 +229,7 @@ def test_refused_new_address_keeps_what_was_typed(app, new_page, make_tenant, ma
     seller = make_user(admin.tenant_id, Role.SELLER)
     _shop(app, admin)
     page = new_page(kind)
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
     page.locator("#customer-q").fill("52998224725")
     page.locator("[data-testid=customer-picks] button").first.click()
@@ -398,7 +390,7 @@ def test_enter_on_a_whole_cpf_picks_the_customer(app, new_page, make_tenant, mak
     seller = make_user(admin.tenant_id, Role.SELLER)
     _shop(app, admin)
     page = new_page(kind)
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
     box = page.locator("#customer-q")
     box.fill("Maria")

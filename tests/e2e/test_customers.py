@@ -7,18 +7,10 @@ import re
 import pytest
 
 from tests.conftest import in_tenant
-from tests.e2e.conftest import console_errors, screenshot
+from tests.e2e.conftest import console_errors, screenshot, sign_in
 from webapp.customers.demo import seed_customers
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, account) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(account.email)
-    page.locator("input[name=password]").fill(account.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _settle(page, action) -> None:
@@ -71,7 +63,7 @@ def test_register_with_two_addresses_and_find_by_cpf(app, new_page, tenant, make
         "requestfailed",
         lambda r: aborted.append(r.url) if r.resource_type in ("xhr", "fetch") else None,
     )
-    _sign_in(page, seller)
+    sign_in(page, seller)
 
     page.goto("/customers")
     expect(page.get_by_test_id("customer-row")).to_have_count(25)  # first page; more on scroll

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     close_phone_menu,
     open_phone_menu,
     screenshot,
+    sign_in,
 )
 from tests.reports import factories as f
 from webapp.extensions import db
@@ -64,14 +65,6 @@ def _sales(app, admin) -> None:
         db.session.commit()
 
 
-def _sign_in(page, admin) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(admin.email)
-    page.locator("input[name=password]").fill(admin.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def _charts_drawn(page, count: int) -> None:
     from playwright.sync_api import expect
 
@@ -99,7 +92,7 @@ def test_dashboard_period_change_charts_and_themes(app, new_page, make_tenant, k
     admin = make_tenant(f"Loja Relatórios {kind}")
     _sales(app, admin)
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
     if kind == "phone":
         open_phone_menu(page)
     # Boosted navigation: the page's head scripts never run, charts.js loads Plotly.

@@ -11,19 +11,11 @@ import pytest
 from tests.catalog.factories import make_product
 from tests.conftest import in_tenant
 from tests.customers.conftest import ADDRESS, CPF_DIGITS, customer_data
-from tests.e2e.conftest import assert_no_console_errors, screenshot
+from tests.e2e.conftest import assert_no_console_errors, screenshot, sign_in
 from webapp.customers import services as customers
 from webapp.identity.models import Role
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, account) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(account.email)
-    page.locator("input[name=password]").fill(account.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.mark.parametrize("width", [1366, 1024])
@@ -32,7 +24,7 @@ def test_the_admin_menu_stays_on_one_line_on_a_laptop(new_page, make_tenant, wid
 
     admin = make_tenant(f"Loja Menu {width}")
     page = new_page("desktop", viewport={"width": width, "height": 800})
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/reports")
     links = page.locator("#main-nav .navbar-nav .nav-link")
     expect(links).to_have_count(9)  # an admin sees every module
@@ -81,7 +73,7 @@ def test_checkout_keeps_the_keyboard_focus_across_cart_answers(
             stock_qty=12,
         )
     page = new_page(kind)
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
 
     # Customer by CPF, picked with the keyboard: the next step (the scan box) has the focus.
@@ -136,7 +128,7 @@ def test_search_as_you_type_is_announced_to_screen_readers(app, new_page, make_t
     with in_tenant(app, admin.tenant_id):
         customers.create_customer(admin.id, customer_data(name="Joana Prado Vilela"))
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/customers")
     status = page.locator("#live-status")
     expect(status).to_have_attribute("role", "status")
@@ -163,7 +155,7 @@ def test_checkout_boxes_show_their_whole_hint_on_a_phone(new_page, make_tenant, 
     admin = make_tenant("Loja Dicas")
     seller = make_user(admin.tenant_id, Role.SELLER)
     page = new_page("phone")
-    _sign_in(page, seller)
+    sign_in(page, seller)
     page.goto("/checkout")
     # "000.000.000-00 ou Ma" and "Leia ou digite e t": the hints were cut at 390 px.
     for box in ("#customer-q", "#scan-code"):

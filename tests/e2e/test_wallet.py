@@ -16,7 +16,7 @@ from tests.catalog.factories import make_product
 from tests.conftest import TEST_REDIS_URL, in_tenant
 from tests.core.test_uow import run_worker_burst
 from tests.customers.conftest import ADDRESS, customer_data
-from tests.e2e.conftest import console_errors, screenshot
+from tests.e2e.conftest import console_errors, screenshot, sign_in
 from webapp.customers import services as customer_services
 from webapp.extensions import db
 from webapp.identity.models import User
@@ -24,14 +24,6 @@ from webapp.sales import services as sales
 from webapp.wallet import services as wallet
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, admin) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(admin.email)
-    page.locator("input[name=password]").fill(admin.password)
-    page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
@@ -46,7 +38,7 @@ def test_admin_adjusts_a_wallet_and_filters_the_statement(app, new_page, make_te
         opener = db.session.get(User, admin.id)
         wallet.manual_adjustment(opener, customer_id, Decimal("20.00"), "Saldo inicial", "e2e-1")
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
 
     page.goto(f"/customers/{customer_id}?tab=wallet")
     balance = page.get_by_test_id("wallet-balance")
@@ -142,7 +134,7 @@ def test_admin_sets_and_clears_a_category_cashback_rate(app, new_page, make_tena
         make_product(admin.id, category="Eletrônicos")
         make_product(admin.id, category="Mercearia")
     page = new_page(kind)
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/settings")
     page.get_by_test_id("cashback-categories-link").click()
     expect(page.locator("h1")).to_have_text("Cashback por categoria")
@@ -200,7 +192,7 @@ def test_pay_part_with_balance_cashback_arrives_then_cancel_refunds(
     seller = make_user(admin.tenant_id, Role.SELLER)
     customer_id = _checkout_shop(app, admin)
     page = new_page(kind)
-    _sign_in(page, seller)
+    sign_in(page, seller)
 
     # Checkout: customer by CPF, the product by its EAN, R$ 20,00 of the balance.
     page.goto("/checkout")
