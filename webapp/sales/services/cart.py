@@ -85,6 +85,12 @@ def price_problem(product: Product, unit_price: Decimal) -> str | None:
     return None
 
 
+def recorded_payment_method(payment_method: Any, wallet_amount: Decimal, total: Decimal) -> Any:
+    """The method an order is recorded with: the balance paying it all makes it "wallet",
+    whatever method was picked for a remainder there is not (the payment mix counts it so)."""
+    return "wallet" if ZERO < wallet_amount == total else payment_method
+
+
 def wallet_payment_problem(
     payment_method: Any, wallet_amount: Decimal, balance: Decimal, total: Decimal
 ) -> str | None:

@@ -41,6 +41,7 @@ from webapp.sales.services.cart import (
     load_products,
     parse_unit_price,
     price_items,
+    recorded_payment_method,
     totals,
     wallet_payment_problem,
 )
@@ -235,17 +236,13 @@ def _check_amounts(
 
 def _new_order(actor, customer, address, lines, payment_method, wallet_amount) -> Order:
     total, tax_total = totals(lines)
-    if ZERO < wallet_amount == total:
-        # The balance paid it all: the order is recorded as paid with the wallet, whatever
-        # method was picked for a remainder there is not (the payment mix counts it so).
-        payment_method = "wallet"
     order = Order(
         customer_id=customer.id,
         shipping_address_id=address.id,
         shipping_address_text=address_text(address),
         seller_id=getattr(actor, "id", actor),
         status=CREATED,
-        payment_method=payment_method,
+        payment_method=recorded_payment_method(payment_method, wallet_amount, total),
         subtotal=total,
         tax_total=tax_total,
         total=total,

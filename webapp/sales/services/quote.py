@@ -21,6 +21,7 @@ from webapp.sales.services.cart import (
     load_products,
     parse_unit_price,
     price_items,
+    recorded_payment_method,
     totals,
     wallet_payment_problem,
 )
@@ -54,6 +55,7 @@ class Quote:
     amount_due: Decimal = ZERO
     cashback_estimate: Decimal = ZERO
     payment_problem: str | None = None  # the payment method can't pay this order as it is
+    payment_method: str | None = None  # the one the order would be recorded with
 
     @property
     def ok(self) -> bool:
@@ -91,6 +93,7 @@ def quote(
             [(line.product.category_id, line.line_total) for line in priced if line], due
         ),
         payment_problem=wallet_payment_problem(payment_method, used, balance, total),
+        payment_method=recorded_payment_method(payment_method, used, total),
     )
 
 
