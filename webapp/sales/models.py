@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.audit import Audited
 from webapp.core.models import Base, BigId, Money, PkMixin, UTCDateTime, utcnow
-from webapp.core.money import ZERO
+from webapp.core.money import ZERO, format_brl
 from webapp.core.tenancy import TenantScoped
 
 CREATED, PAID, SHIPPED, DELIVERED, CANCELLED = (
@@ -148,6 +148,32 @@ class Order(TenantScoped, Audited, PkMixin, Base):
     @property
     def payment_label(self) -> str:
         return PAYMENT_LABELS.get(self.payment_method, self.payment_method)
+
+    @property
+    def due_label(self) -> str:
+        """What the amount due is now: "A pagar" only while the order waits for payment."""
+        if self.status == CREATED:
+            return "A pagar"
+        if self.status == CANCELLED:
+            return "Pago e estornado" if self.paid_at else "Não cobrado"
+        return "Pago"
+
+    @property
+    def cancel_effect(self) -> str:
+        """What cancelling does with the money (workflow.cancel), said before the seller
+        confirms: the estorno is wallet balance, not a card or Pix refund, so nobody refunds
+        the customer a second time by hand."""
+        if self.status == PAID:
+            return (
+                f"O estoque volta e o total pago ({format_brl(self.total)}) é creditado como "
+                "saldo na carteira do cliente (estorno); o cashback deste pedido é revertido."
+            )
+        if self.wallet_amount:
+            return (
+                f"O estoque volta e o saldo usado ({format_brl(self.wallet_amount)}) retorna "
+                "à carteira do cliente."
+            )
+        return "O estoque volta; nada foi pago ainda."
 
     def __repr__(self) -> str:
         return f"<Order {self.id} {self.status} {self.total}>"
