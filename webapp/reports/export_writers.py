@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from webapp.core.money import format_decimal_comma
 from webapp.core.spreadsheets import as_text_cell
 
 TIMEZONE = ZoneInfo("America/Sao_Paulo")
@@ -44,7 +45,7 @@ def csv_value(value, kind: str) -> str:
     if value is None:
         return ""
     if kind == "money" or kind == "decimal":
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return format_decimal_comma(Decimal(value))
     if kind == "datetime":
         return _local(value).strftime("%d/%m/%Y %H:%M")
     if kind == "bool":

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 
 from webapp.core.days import day_bounds
 from webapp.core.domain import ValidationFailed
+from webapp.core.money import format_decimal_comma
 from webapp.core.pagination import Page, clamp, paginate
 from webapp.core.spreadsheets import as_text_cell
 from webapp.extensions import db
@@ -100,11 +101,6 @@ def statement(
     return paginate(db.session, query, page, per_page, wrap=StatementLine)
 
 
-def _csv_money(value: Decimal) -> str:
-    # Spreadsheets in pt-BR read "1234,56"; no thousands separator keeps it a number.
-    return f"{value:.2f}".replace(".", ",")
-
-
 def _csv_line(values: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(values)
@@ -133,8 +129,8 @@ def statement_csv(
                 line.kind_label,
                 as_text_cell(line.description),
                 "" if line.order_id is None else str(line.order_id),
-                _csv_money(line.amount),
-                _csv_money(line.balance_after),
+                format_decimal_comma(line.amount),
+                format_decimal_comma(line.balance_after),
             ]
         )
 
