@@ -24,7 +24,9 @@ from webapp.core.money import ZERO, InvalidMoney, format_brl, parse_money
 from webapp.core.uow import unit_of_work
 from webapp.customers import services as customers
 from webapp.extensions import db
+from webapp.sales import services as sales
 from webapp.sales.cart_models import CONVERTED, OPEN, PARKED, Cart, CartLine
+from webapp.sales.errors import IdempotencyKeyReused
 from webapp.wallet import services as wallet
 
 PAYMENT_METHODS = {
@@ -375,6 +377,40 @@ def discard(user: Any, cart_id: Any = None) -> None:
         if cart.status == CONVERTED:
             raise ValidationFailed("Esta venda já virou pedido.", field="park")
         uow.session.delete(cart)
+
+
+def confirm(user: Any, cart: Cart) -> int:
+    """Place the cart's order and mark the cart converted; returns the order's id.
+
+    Once per cart: the order is placed under the cart's idempotency key, and a cart already
+    converted only answers its order. A DomainError leaves the cart and the order as they
+    were.
+    """
+    if cart.status == CONVERTED:
+        return cart.order_id
+    try:
+        order_id = sales.checkout(user, **_checkout_args(cart)).id
+    except IdempotencyKeyReused as exc:
+        # The key is this cart's own: another tab confirmed it a moment ago and has not
+        # marked it converted yet. Its order spent the balance, so the wallet amount
+        # re-clamped here differs from the one it was placed with; this cart IS that
+        # order, so land on it (as a later repeat does) instead of a 409.
+        order_id = exc.details["order_id"]
+    mark_converted(user, cart, order_id)
+    return order_id
+
+
+def _checkout_args(cart: Cart) -> dict[str, Any]:
+    items = to_checkout_items(cart)
+    quote = sales.quote(customer_id=cart.customer_id, items=items, wallet_amount=cart.wallet_amount)
+    return {
+        "customer_id": cart.customer_id,
+        "shipping_address_id": cart.shipping_address_id,
+        "items": items,
+        "payment_method": cart.payment_method,
+        "wallet_amount": quote.wallet_amount,
+        "idempotency_key": cart.idempotency_key,
+    }
 
 
 def mark_converted(user: Any, cart: Cart, order_id: int) -> Cart:

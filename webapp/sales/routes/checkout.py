@@ -17,9 +17,7 @@ from webapp.customers import services as customers
 from webapp.customers.forms import AddressForm
 from webapp.sales import bp
 from webapp.sales import cart as carts
-from webapp.sales import services as sales
 from webapp.sales.cart_models import CONVERTED, PARKED
-from webapp.sales.errors import IdempotencyKeyReused
 from webapp.sales.forms import looks_like_document
 from webapp.sales.routes import view as views
 
@@ -226,36 +224,12 @@ def checkout_confirm():
         cart = carts.get_cart(current_user, request.form.get("cart_id"))
     except NotFound:
         return redirect(url_for("sales.checkout"))
-    if cart.status != "converted":
-        try:
-            order_id = sales.checkout(current_user, **_checkout_args(cart)).id
-        except IdempotencyKeyReused as exc:
-            # The key is this cart's own: another tab confirmed it a moment ago and has not
-            # marked it converted yet. Its order spent the balance, so the wallet amount
-            # re-clamped here differs from the one it was placed with; this cart IS that
-            # order, so land on it (as a later repeat does) instead of a 409.
-            order_id = exc.details["order_id"]
-        except DomainError as exc:
-            return _confirm_failed(cart, exc)
-        carts.mark_converted(current_user, cart, order_id)
-    url = url_for("sales.order_detail", order_id=cart.order_id, new=1)
+    try:
+        order_id = carts.confirm(current_user, cart)
+    except DomainError as exc:
+        return _confirm_failed(cart, exc)
+    url = url_for("sales.order_detail", order_id=order_id, new=1)
     return redirect_after_post(url)
-
-
-def _checkout_args(cart) -> dict:
-    quote = sales.quote(
-        customer_id=cart.customer_id,
-        items=carts.to_checkout_items(cart),
-        wallet_amount=cart.wallet_amount,
-    )
-    return {
-        "customer_id": cart.customer_id,
-        "shipping_address_id": cart.shipping_address_id,
-        "items": carts.to_checkout_items(cart),
-        "payment_method": cart.payment_method,
-        "wallet_amount": quote.wallet_amount,
-        "idempotency_key": cart.idempotency_key,
-    }
 
 
 def _confirm_failed(cart, exc: DomainError):
