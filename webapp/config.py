@@ -12,6 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from webapp.core.cli import CommandError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -34,9 +36,18 @@ def _embedded_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+class ConfigError(CommandError):
+    """A setting the app cannot start with. A click error, so every `flask` command prints
+    ``Erro: <message>`` and exits 1 instead of a traceback."""
+
+
 def _int(name: str, default: int) -> int:
     value = (os.environ.get(name) or "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigError(f"{name} precisa ser um número inteiro (recebido {value!r}).")
+    return int(value)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -56,7 +67,11 @@ class Config:
         if not env.get("SECRET_KEY") and env.get("DATABASE_URL"):
             # Several processes on several machines must share one key, or sessions, CSRF
             # tokens and JWTs signed by one process fail on the next.
-            raise RuntimeError("SECRET_KEY must be set when DATABASE_URL is set")
+            raise ConfigError(
+                "SECRET_KEY não configurada. Com DATABASE_URL definida, todos os processos"
+                " precisam da mesma chave; gere uma com: python3 -c"
+                " 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         self.SECRET_KEY = env.get("SECRET_KEY") or _embedded_secret_key()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = env.get("REDIS_URL") or None

@@ -84,3 +84,35 @@ def test_commands_start_without_library_chatter(tmp_path):
     )
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: ") and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"DATABASE_URL": "sqlite:///{db}"},
+            "Erro: SECRET_KEY não configurada. Com DATABASE_URL definida, todos os processos"
+            " precisam da mesma chave; gere uma com: python3 -c"
+            " 'import secrets; print(secrets.token_urlsafe(48))'",
+        ),
+        (
+            {"DATABASE_URL": "sqlite:///{db}", "SECRET_KEY": "x", "OUTBOX_RELAY_INTERVAL": "10s"},
+            "Erro: OUTBOX_RELAY_INTERVAL precisa ser um número inteiro (recebido '10s').",
+        ),
+    ],
+)
+def test_a_bad_setting_is_told_in_portuguese_without_a_traceback(tmp_path, settings, message):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env["FLASK_APP"] = "wsgi.py"
+    env.update({k: v.format(db=tmp_path / "cli.db") for k, v in settings.items()})
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == message
+    assert not (tmp_path / "cli.db").exists()
