@@ -116,3 +116,26 @@ def test_a_bad_setting_is_told_in_portuguese_without_a_traceback(tmp_path, setti
     assert result.returncode == 1
     assert result.stderr.strip() == message
     assert not (tmp_path / "cli.db").exists()
+
+
+def test_worker_says_when_redis_is_out_of_reach(tmp_path):
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "SECRET_KEY": "cli-test",
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "worker", "--burst"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Erro: Não foi possível conectar ao Redis de REDIS_URL;"
+        " confira o endereço e se o servidor está no ar."
+    )

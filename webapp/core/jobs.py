@@ -334,6 +334,13 @@ def worker_command(burst: bool) -> None:
     app = current_app._get_current_object()
     if app.config["JOBS_INLINE"]:
         raise CommandError("REDIS_URL não configurada: os jobs rodam no próprio processo.")
+    try:
+        get_redis().ping()
+    except RedisError as exc:
+        raise CommandError(
+            "Não foi possível conectar ao Redis de REDIS_URL;"
+            " confira o endereço e se o servidor está no ar."
+        ) from exc
     stop = threading.Event()
     relay = threading.Thread(
         target=_relay_forever,
