@@ -139,3 +139,23 @@ def test_worker_says_when_redis_is_out_of_reach(tmp_path):
         "Erro: Não foi possível conectar ao Redis de REDIS_URL;"
         " confira o endereço e se o servidor está no ar."
     )
+
+
+def test_db_upgrade_on_sqlite_prints_no_library_warnings(tmp_path):
+    # `make run` starts with it: its output is the first thing a new user reads.
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "SECRET_KEY": "cli-test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr
