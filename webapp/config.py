@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from webapp.core.cli import CommandError
 
@@ -48,6 +49,27 @@ def _int(name: str, default: int) -> int:
     if not (value.isascii() and value.isdigit()):
         raise ConfigError(f"{name} precisa ser um número inteiro (recebido {value!r}).")
     return int(value)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+PASSWORD_HASH_PROFILES = ("CHEAPEST", "PRE_21_2", "RFC_9106_HIGH_MEMORY", "RFC_9106_LOW_MEMORY")
+
+
+def _one_of(name: str, value: str, choices: tuple[str, ...], what: str = "") -> None:
+    if value not in choices:
+        listed = ", ".join(choices[:-1]) + f" ou {choices[-1]}"
+        raise ConfigError(f"{name} precisa ser {what}{listed} (recebido {os.environ.get(name)!r}).")
+
+
+def _timezone(name: str, default: str) -> str:
+    value = (os.environ.get(name) or "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{name} precisa ser um fuso IANA, como {default} (recebido {value!r})."
+        ) from exc
+    return value
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -109,10 +131,17 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
 
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE") or "RFC_9106_LOW_MEMORY"
+        _one_of(
+            "PASSWORD_HASH_PROFILE",
+            self.PASSWORD_HASH_PROFILE,
+            PASSWORD_HASH_PROFILES,
+            "um perfil do argon2-cffi: ",
+        )
         self.JWT_ACCESS_TTL = timedelta(minutes=_int("JWT_ACCESS_MINUTES", 15))
         self.JWT_REFRESH_TTL = timedelta(days=_int("JWT_REFRESH_DAYS", 7))
-        self.TIMEZONE = env.get("TIMEZONE") or "America/Sao_Paulo"
-        self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        self.TIMEZONE = _timezone("TIMEZONE", "America/Sao_Paulo")
+        self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").strip().upper()
+        _one_of("LOG_LEVEL", self.LOG_LEVEL, LOG_LEVELS)
         # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto trusted).
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Benchmark harness only (bench/): adds the public baseline page. Never in production.

@@ -99,6 +99,21 @@ def test_commands_start_without_library_chatter(tmp_path):
             {"DATABASE_URL": "sqlite:///{db}", "SECRET_KEY": "x", "OUTBOX_RELAY_INTERVAL": "10s"},
             "Erro: OUTBOX_RELAY_INTERVAL precisa ser um número inteiro (recebido '10s').",
         ),
+        (
+            {"DATABASE_URL": "sqlite:///{db}", "SECRET_KEY": "x", "TIMEZONE": "Brasil/SP"},
+            "Erro: TIMEZONE precisa ser um fuso IANA, como America/Sao_Paulo"
+            " (recebido 'Brasil/SP').",
+        ),
+        (
+            {"DATABASE_URL": "sqlite:///{db}", "SECRET_KEY": "x", "LOG_LEVEL": "verbose"},
+            "Erro: LOG_LEVEL precisa ser DEBUG, INFO, WARNING, ERROR ou CRITICAL"
+            " (recebido 'verbose').",
+        ),
+        (
+            {"DATABASE_URL": "sqlite:///{db}", "SECRET_KEY": "x", "PASSWORD_HASH_PROFILE": "LOW"},
+            "Erro: PASSWORD_HASH_PROFILE precisa ser um perfil do argon2-cffi:"
+            " CHEAPEST, PRE_21_2, RFC_9106_HIGH_MEMORY ou RFC_9106_LOW_MEMORY (recebido 'LOW').",
+        ),
     ],
 )
 def test_a_bad_setting_is_told_in_portuguese_without_a_traceback(tmp_path, settings, message):
