@@ -245,6 +245,28 @@ def test_settings_page_shows_tenant_and_saves(app, login_as, tenant):
         assert get_settings(tenant.tenant_id).default_tax_rate == Decimal("18.00")
 
 
+def test_settings_say_what_is_wrong_with_a_number_they_refuse(app, login_as, tenant):
+    admin = login_as("admin")
+    bad = admin.post(
+        "/settings",
+        data={"cashback_rate": "2,555", "cashback_min_order": "1.000", "default_tax_rate": "5"},
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Use no máximo duas casas decimais." in html
+    assert "para mil reais, escreva 1.000,00" in html
+    assert "Informe um número" not in html
+    huge = admin.post(
+        "/settings",
+        data={"cashback_rate": "5", "cashback_min_order": "5000000000000", "default_tax_rate": "5"},
+    )
+    assert huge.status_code == 422
+    html = huge.get_data(as_text=True)
+    assert "no máximo R$ 999.999.999.999,99" in html and "a partir de R$ 0,00" not in html
+    with in_tenant(app, tenant.tenant_id):
+        assert get_settings().cashback_min_order == Decimal("0.00")
+
+
 @requires_postgres
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, tenant, make_user):
     other = make_user(tenant.tenant_id, Role.ADMIN)

@@ -5,7 +5,13 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.core.forms import Form
-from webapp.core.money import InvalidMoney, format_decimal_comma, parse_money
+from webapp.core.money import (
+    InvalidMoney,
+    MoneyTooLarge,
+    TooManyDecimals,
+    format_decimal_comma,
+    parse_money,
+)
 from webapp.identity.models import Role
 from webapp.identity.passwords import MIN_LENGTH
 
@@ -76,6 +82,13 @@ class DecimalBrField(StringField):
             return
         try:
             self.data = parse_money(raw)
+        except (TooManyDecimals, MoneyTooLarge) as exc:
+            # A number all the same: say what is wrong with it ("1.000" meant a thousand).
+            self.data = None
+            percent = self.suffix == "%" and isinstance(exc, TooManyDecimals)
+            raise ValueError(
+                "Use no máximo duas casas decimais." if percent else exc.message
+            ) from exc
         except InvalidMoney as exc:
             self.data = None
             raise ValueError("Informe um número, por exemplo 5,00.") from exc

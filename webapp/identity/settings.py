@@ -22,6 +22,7 @@ from webapp.identity.models import TenantSettings, User
 
 _HUNDRED = Decimal("100")
 _ZERO = Decimal("0")
+_TRILLION = Decimal("1e12")
 
 
 def _percent(label: str) -> Callable[[Any], str | None]:
@@ -35,8 +36,10 @@ def _percent(label: str) -> Callable[[Any], str | None]:
 
 def _non_negative_money(label: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
-        if not isinstance(value, Decimal) or value < _ZERO or value >= Decimal("1e12"):
+        if not isinstance(value, Decimal) or value < _ZERO:
             return f"{label} deve ser um valor a partir de R$ 0,00."
+        if value >= _TRILLION:  # what NUMERIC(14,2) holds
+            return f"{label} deve ser no máximo R$ 999.999.999.999,99."
         return None
 
     return check
