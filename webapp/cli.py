@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from webapp.core.cli import CommandError, Count
+from webapp.core.cli import CommandError, Count, needs_database
 from webapp.core.domain import DomainError
 from webapp.demo import DEMO_LOGINS, database_is_empty, seed_demo
 from webapp.identity import services as identity
@@ -28,6 +28,7 @@ def tenant_cli() -> None:
 @click.option("--admin-password", default="", help="Senha dele (8 caracteres ou mais).")
 @click.option("--admin-name", default="Administrador", show_default=True)
 @with_appcontext
+@needs_database
 def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: str) -> None:
     """Cria uma empresa e o seu primeiro administrador."""
     try:
@@ -54,6 +55,7 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
     help="Total de pedidos (12 meses de histórico, 1 a 5 itens cada).",
 )
 @with_appcontext
+@needs_database
 def seed_demo_command(if_empty: bool, customers: int | None, products: int, orders: int) -> None:
     """Dados de demonstração realistas; mostra os logins de demonstração."""
     if if_empty and not database_is_empty():

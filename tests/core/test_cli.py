@@ -174,3 +174,44 @@ def test_db_upgrade_on_sqlite_prints_no_library_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "args", "message"),
+    [
+        (
+            "sqlite:///{tmp}/vazio.db",
+            ["seed-demo"],
+            "Erro: O banco ainda não tem as tabelas do Vitrine: rode flask db upgrade antes.",
+        ),
+        (
+            "sqlite:///{tmp}/vazio.db",
+            ["ledger", "check"],
+            "Erro: O banco ainda não tem as tabelas do Vitrine: rode flask db upgrade antes.",
+        ),
+        (
+            "postgresql://postgres@127.0.0.1:1/vitrine",  # nothing listens on port 1
+            ["tenant", "create", "--name", "Loja", "--admin-email", "a@loja.com.br"],
+            "Erro: Não foi possível conectar ao banco de DATABASE_URL;"
+            " confira o endereço e se o servidor está no ar.",
+        ),
+    ],
+)
+def test_commands_say_when_the_database_is_not_ready(tmp_path, url, args, message):
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": url.format(tmp=tmp_path),
+        "SECRET_KEY": "cli-test",
+    }
+    extra = ["--admin-password", "senha-boa-123"] if args[0] == "tenant" else []
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *args, *extra],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == message

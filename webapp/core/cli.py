@@ -6,7 +6,11 @@ commands raise these instead, so a person reads one language.
 
 from __future__ import annotations
 
+import functools
+
 import click
+from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
 
 
 class CommandError(click.ClickException):
@@ -42,3 +46,38 @@ class Count(click.ParamType):
             option = param.opts[0] if param is not None else "valor"
             raise BadOption(option, f"informe um número inteiro de 0 a {limit}.")
         return number
+
+
+def needs_database(command):
+    """For a command that reads or writes the database: one that is out of reach or has no
+    schema yet (``flask db upgrade`` not run) is told in Portuguese, not as a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DBAPIError as exc:
+            problem = _database_problem()
+            if problem is None:
+                raise
+            raise problem from exc
+
+    return wrapper
+
+
+def _database_problem() -> CommandError | None:
+    from webapp.extensions import db
+
+    try:
+        with db.engine.connect() as connection:
+            migrated = inspect(connection).has_table("alembic_version")
+    except DBAPIError:
+        return CommandError(
+            "Não foi possível conectar ao banco de DATABASE_URL;"
+            " confira o endereço e se o servidor está no ar."
+        )
+    if not migrated:
+        return CommandError(
+            "O banco ainda não tem as tabelas do Vitrine: rode flask db upgrade antes."
+        )
+    return None

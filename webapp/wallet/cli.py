@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from webapp.core.cli import needs_database
 from webapp.extensions import db
 from webapp.wallet.checks import check_ledger
 
@@ -18,6 +19,7 @@ def ledger_cli() -> None:
 
 @ledger_cli.command("check")
 @with_appcontext
+@needs_database
 def check_command() -> None:
     """Confere todos os invariantes do razão em todas as empresas; sai com 1 se algum falhar."""
     report = check_ledger(db.engine)
