@@ -123,7 +123,12 @@ def test_role_change_and_last_admin_rule(app, login_as, tenant, make_user):
     assert admin.post(f"/users/{seller.id}/role", data={"role": "admin"}).status_code == 302
     assert user_row(app, tenant.tenant_id, seller.id).role == Role.ADMIN
     # Now there are two admins: the first may step down.
-    assert admin.post(f"/users/{tenant.id}/role", data={"role": "seller"}).status_code == 302
+    stepped_down = admin.post(f"/users/{tenant.id}/role", data={"role": "seller"})
+    assert stepped_down.status_code == 302
+    # Not back to the user page, which a seller may not open: home, with the news.
+    assert stepped_down.headers["Location"] == "/"
+    home = admin.get("/")
+    assert home.status_code == 200 and "alterado para Vendedor" in home.get_data(as_text=True)
     assert admin.get("/users").status_code == 403  # the session now has the seller role
 
 
