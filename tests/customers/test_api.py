@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import in_tenant
 from tests.customers.conftest import ADDRESS, CNPJ, CPF, CPF_DIGITS, OTHER_CPF, customer_data
 from webapp.customers import services
@@ -111,3 +113,22 @@ def test_cross_customer_and_cross_tenant_are_not_found(api_client, make_customer
 
 def test_requires_token(client):
     assert client.get("/api/v1/customers").status_code == 401
+
+
+def test_a_json_body_sent_without_the_json_content_type_is_told_so(api_client):
+    """A client that forgets Content-Type: application/json sent every field: it must not be
+    told to fill in name and document, and nothing is saved."""
+    client = api_client()
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"]:
+        response = client.post(
+            "/api/v1/customers",
+            data=json.dumps(customer_data()),
+            content_type=content_type,
+        )
+        body = response.get_json()
+        assert response.status_code == 422 and body["error"] == "validation_error"
+        assert body["details"]["fields"] == {
+            "json": ["Envie o corpo em JSON, com o cabeçalho Content-Type: application/json."]
+        }
+    assert client.get("/api/v1/customers").get_json()["pagination"]["total"] == 0
+    assert client.post("/api/v1/customers", json=customer_data()).status_code == 201

@@ -7,9 +7,12 @@ API layer thin.
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_smorest import Api
+from typing import Any
+
+from flask import Flask, Request
+from flask_smorest import Api, Blueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
+from webargs import flaskparser
 
 from webapp.api.messages import use_portuguese_messages
 from webapp.core.ids import IdConverter
@@ -17,6 +20,22 @@ from webapp.identity.decorators import mark_public_endpoint
 
 # Before any resource module builds its schemas: fields copy their messages when created.
 use_portuguese_messages()
+
+NOT_JSON = "Envie o corpo em JSON, com o cabeçalho Content-Type: application/json."
+
+
+class JsonBodyParser(flaskparser.FlaskParser):
+    """webargs reads a body without the JSON Content-Type as no body at all, so a client that
+    forgot the header was told to fill in every field it had sent; it is told about the header."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        if not flaskparser.is_json_request(req) and req.get_data(cache=True):
+            flaskparser.abort(422, messages={"json": [NOT_JSON]})
+        return super()._raw_load_json(req)
+
+
+# Before any resource module decorates its views: @blp.arguments binds the parser then.
+Blueprint.ARGUMENTS_PARSER = JsonBodyParser()
 
 
 class VitrineApi(Api):
