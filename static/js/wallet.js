@@ -21,6 +21,9 @@
       return;
     }
     dialog.show();
+    // A refused submit replaced the button that had focus: move it to the field to fix.
+    var invalid = target.querySelector("[aria-invalid=true], .is-invalid");
+    if (invalid) invalid.focus();
   });
 
   document.addEventListener("shown.bs.modal", function (event) {

@@ -53,6 +53,8 @@ def test_admin_adjusts_a_wallet_and_filters_the_statement(app, new_page, make_te
     dialog.locator("#amount").fill("35,50")
     dialog.get_by_role("button", name="Registrar ajuste").click()
     expect(dialog.locator("#reason-feedback")).to_have_text("Informe o motivo do ajuste.")
+    # The refusal replaced the button that had focus: the field to fix gets it, not <body>.
+    expect(dialog.locator("#reason")).to_be_focused()
     dialog.locator("#reason").fill("Bônus de fidelidade")
     screenshot(page, f"wallet-{kind}-02-dialog", full_page=False)
     dialog.get_by_role("button", name="Registrar ajuste").click()
