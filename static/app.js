@@ -65,6 +65,18 @@
     setTimeout(function () { status.textContent = el.dataset.announce; }, 50);
   });
 
+  // A boosted form the server refused (422) comes back whole with its messages, and the
+  // button that had the focus is gone with the old body. Put the focus on the first field to
+  // fix, or on the page's content when the refusal is about the form as a whole.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail;
+    if (!detail.boosted || !detail.xhr || detail.xhr.status !== 422) return;
+    var main = document.getElementById("main");
+    if (!main) return;
+    var invalid = main.querySelector(".is-invalid");
+    (invalid || main).focus();
+  });
+
   // Any fragment (including out-of-band toasts) may carry toasts to show.
   document.addEventListener("htmx:load", function (event) { showToasts(event.target); });
   document.addEventListener("DOMContentLoaded", function () {

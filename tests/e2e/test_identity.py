@@ -51,6 +51,8 @@ def test_admin_creates_seller_who_cannot_open_admin_pages(new_page, live_server,
     page.locator("input[name=confirm]").fill("outra-coisa")
     page.get_by_role("button", name="Criar usuário").click()
     expect(page.locator("#confirm-feedback")).to_have_text("As senhas não conferem.")
+    # The submit button that had the focus is gone: the field to fix has it now.
+    expect(page.locator("input[name=confirm]")).to_be_focused()
     screenshot(page, f"identity-{kind}-01-new-user-error")
 
     page.locator("input[name=password]").fill("senha-da-sara")
