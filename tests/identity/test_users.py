@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 
@@ -91,6 +92,26 @@ def test_create_form_errors_keep_the_database_unchanged(app, login_as, tenant):
     assert "Já existe um usuário com esse e-mail." in duplicate.get_data(as_text=True)
     with in_tenant(app, tenant.tenant_id):
         assert len(services.list_users()) == 1
+
+
+def test_a_pasted_password_over_the_limit_is_told_the_limit(app, login_as, tenant):
+    admin = login_as("admin")
+    form = admin.get("/users/new").get_data(as_text=True)
+    # A maxlength attribute would cut the password short in the browser but not its confirmation.
+    assert "maxlength" not in re.search(r'<input[^>]*name="password"[^>]*>', form).group(0)
+    too_long = "s" * 200
+    response = admin.post(
+        "/users/new",
+        data={
+            "name": "Longa",
+            "email": "longa@loja.com.br",
+            "role": "seller",
+            "password": too_long,
+            "confirm": too_long,
+        },
+    )
+    assert response.status_code == 422
+    assert "Use de 8 a 128 caracteres." in response.get_data(as_text=True)
 
 
 def test_api_creates_users_for_admins_only(api_client, tenant):

@@ -31,6 +31,10 @@ def _new_password(label: str = "Nova senha") -> PasswordField:
             DataRequired("Informe a senha."),
             Length(min=MIN_LENGTH, max=128, message=f"Use de {MIN_LENGTH} a 128 caracteres."),
         ],
+        # No maxlength attribute: the browser would cut a longer pasted password short here
+        # but not in the confirmation, and the user would read "não conferem" instead of the
+        # length rule (or, with both cut, get a password they never typed).
+        render_kw={"maxlength": False},
     )
 
 
