@@ -85,3 +85,9 @@ def test_bad_periods_are_validation_errors_in_portuguese(period, date_from, date
 def test_local_today_uses_sao_paulo():
     # 02:00 UTC on the 16th is still the 15th in São Paulo.
     assert local_today(now=utc(2025, 3, 16, 2)) == date(2025, 3, 15)
+
+
+def test_a_half_given_range_names_only_the_date_left_out():
+    with pytest.raises(ValidationFailed) as error:
+        resolve_period(None, "abc", None, TODAY)
+    assert error.value.fields == {"to": "Informe a data final."}

@@ -98,11 +98,16 @@ def _preset_days(key: str, today: date) -> tuple[date, date]:
 
 
 def _custom_days(date_from: str | None, date_to: str | None) -> tuple[date, date]:
-    if not date_from or not date_to:
-        raise ValidationFailed(
-            "Informe as datas inicial e final do período.",
-            fields={"from": "Informe a data inicial.", "to": "Informe a data final."},
+    missing = {
+        field: message
+        for field, value, message in (
+            ("from", date_from, "Informe a data inicial."),
+            ("to", date_to, "Informe a data final."),
         )
+        if not value
+    }
+    if missing:
+        raise ValidationFailed("Informe as datas inicial e final do período.", fields=missing)
     first, last = parse_day(date_from, "from"), parse_day(date_to, "to")
     if first > last:
         raise ValidationFailed("A data inicial deve ser anterior à final.", field="from")
