@@ -99,9 +99,9 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         # Without Redis, outbox jobs run in the same process right after commit.
         self.JOBS_INLINE = self.REDIS_URL is None
-        self.RQ_QUEUE = env.get("RQ_QUEUE", "vitrine")
+        self.RQ_QUEUE = env.get("RQ_QUEUE") or "vitrine"
         # Namespace of the app's own Redis keys (rate limits, revoked token ids).
-        self.REDIS_KEY_PREFIX = env.get("REDIS_KEY_PREFIX", "vitrine")
+        self.REDIS_KEY_PREFIX = env.get("REDIS_KEY_PREFIX") or "vitrine"
         self.LOGIN_THROTTLE_ACCOUNT = env.get("LOGIN_THROTTLE_ACCOUNT") or "5 per 5 minutes"
         self.LOGIN_THROTTLE_IP = env.get("LOGIN_THROTTLE_IP") or "30 per 5 minutes"
         self.OUTBOX_RELAY_INTERVAL = _int("OUTBOX_RELAY_INTERVAL", 10)

@@ -133,6 +133,18 @@ def test_a_bad_setting_is_told_in_portuguese_without_a_traceback(tmp_path, setti
     assert not (tmp_path / "cli.db").exists()
 
 
+def test_an_empty_setting_means_its_default(monkeypatch):
+    # `RQ_QUEUE=` left empty in .env must not make a queue named "" that no worker listens to.
+    from webapp.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x")
+    for name in ("RQ_QUEUE", "REDIS_KEY_PREFIX", "TIMEZONE", "OUTBOX_RELAY_INTERVAL"):
+        monkeypatch.setenv(name, "")
+    config = Config()
+    assert (config.RQ_QUEUE, config.REDIS_KEY_PREFIX) == ("vitrine", "vitrine")
+    assert (config.TIMEZONE, config.OUTBOX_RELAY_INTERVAL) == ("America/Sao_Paulo", 10)
+
+
 def test_worker_says_when_redis_is_out_of_reach(tmp_path):
     env = {
         **os.environ,
