@@ -77,6 +77,14 @@ def test_the_filter_form_keeps_the_filters_and_lists_entities_and_users(
     assert f'<option value="{tenant.id}" selected>Ana Souza</option>' in html
 
 
+def test_an_entity_with_no_entries_yet_still_shows_as_the_filter(login_as, tenant, change_user):
+    change_user(tenant, actor=tenant, name="Ana Souza")
+    html = login_as("admin").get("/audit?table=products").get_data(as_text=True)
+    # The results are filtered to products (none yet); the select must not claim "Todas".
+    assert '<option value="products" selected>Produto</option>' in html
+    assert 'data-testid="audit-entry"' not in html
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
