@@ -114,6 +114,23 @@ def test_a_pasted_password_over_the_limit_is_told_the_limit(app, login_as, tenan
     assert "Use de 8 a 128 caracteres." in response.get_data(as_text=True)
 
 
+def test_a_name_with_a_control_character_is_refused_on_the_form(app, login_as, tenant):
+    response = login_as("admin").post(
+        "/users/new",
+        data={
+            "name": "Sara\x00 Vendedora",
+            "email": "sara@loja.com.br",
+            "role": "seller",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 422
+    assert "O nome tem caracteres de controle" in response.get_data(as_text=True)
+    with in_tenant(app, tenant.tenant_id):
+        assert len(services.list_users()) == 1
+
+
 def test_api_creates_users_for_admins_only(api_client, tenant):
     admin = api_client("admin")
     body = {"email": "novo@loja.com.br", "name": "Novo", "role": "seller", "password": PASSWORD}
