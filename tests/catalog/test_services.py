@@ -57,6 +57,8 @@ def test_create_product_with_initial_stock_writes_the_kardex(app, tenant):
         ({"sku": ""}, "sku"),
         ({"sku": "com espaço"}, "sku"),
         ({"name": ""}, "name"),
+        ({"name": "Café\x00 500 g"}, "name"),  # PostgreSQL refuses NUL in text
+        ({"category": "Mercearia\x07"}, "category"),
         ({"stock_qty": "-3"}, "stock_qty"),
     ],
 )

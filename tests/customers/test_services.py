@@ -42,6 +42,7 @@ def test_create_normalizes_fields(app, tenant):
         ("email", "maria@"),
         ("phone", "(00) 91234-5678"),
         ("name", "   "),
+        ("name", "Maria\x00 Silva"),  # PostgreSQL refuses NUL in text
         ("birth_date", "2999-01-01"),
     ],
 )
@@ -191,7 +192,14 @@ def test_a_name_search_pages_the_first_matches_by_name_whether_early_or_late(
 
 @pytest.mark.parametrize(
     "field,value",
-    [("state", "XX"), ("zip", "2224000"), ("zip", "222400031"), ("kind", "home"), ("street", "")],
+    [
+        ("state", "XX"),
+        ("zip", "2224000"),
+        ("zip", "222400031"),
+        ("kind", "home"),
+        ("street", ""),
+        ("street", "Rua\x00 A"),
+    ],
 )
 def test_invalid_address_saves_nothing(make_customer, app, tenant, field, value):
     customer_id = make_customer()

@@ -14,6 +14,7 @@ from typing import Any
 from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
 from webapp.core.money import CENT, ZERO, InvalidMoney, MoneyTooLarge, parse_money
+from webapp.core.text import has_control_characters
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
 PRICE_FIELDS = ("cost_price", "sale_price", "min_price", "max_price")
@@ -36,6 +37,9 @@ FALSE_WORDS = {"0", "false", "f", "no", "n", "nao", "não", "off", "inativo", ""
 class _Errors(dict):
     def add(self, field: str, message: str) -> None:
         self.setdefault(field, message)
+
+
+CONTROL_CHARACTERS = "Tem caracteres de controle: digite apenas texto."
 
 
 def _text(value: Any) -> str:
@@ -162,6 +166,8 @@ def clean_product(
         errors.add("name", "Informe o nome do produto (ao menos 2 caracteres).")
     elif len(name) > 200:
         errors.add("name", "O nome pode ter no máximo 200 caracteres.")
+    elif has_control_characters(name):
+        errors.add("name", CONTROL_CHARACTERS)
     cleaned["name"] = name
     if message := ean13_error(_text(data.get("ean"))):
         errors.add("ean", message)
@@ -169,6 +175,8 @@ def clean_product(
     category = " ".join(_text(data.get("category")).split())
     if len(category) > 80:
         errors.add("category", "A categoria pode ter no máximo 80 caracteres.")
+    elif has_control_characters(category):
+        errors.add("category", CONTROL_CHARACTERS)
     cleaned["category"] = category or None
     cleaned.update(_clean_prices(data, errors))
     cleaned["tax_rate"] = _check(
