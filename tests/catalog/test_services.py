@@ -17,6 +17,7 @@ from webapp.catalog.models import Product, StockMovement
 from webapp.catalog.stock import StockLine
 from webapp.core.audit import AuditEntry
 from webapp.core.domain import NotFound, ValidationFailed
+from webapp.core.money import AmbiguousThousands, TooManyDecimals
 from webapp.extensions import db
 
 
@@ -67,6 +68,17 @@ def test_invalid_products_name_the_field_and_save_nothing(app, tenant, overrides
         with pytest.raises(ValidationFailed) as info:
             services.create_product(product_data(**overrides), actor=tenant.id)
         assert field in info.value.fields
+        assert count_products() == 0
+
+
+def test_a_price_with_too_many_decimals_says_so(app, tenant):
+    with in_tenant(app, tenant.tenant_id):
+        with pytest.raises(ValidationFailed) as info:
+            services.create_product(
+                product_data(cost_price="1.000", sale_price="9,999"), actor=tenant.id
+            )
+        assert info.value.fields["cost_price"] == AmbiguousThousands.message  # "1.000" = mil?
+        assert info.value.fields["sale_price"] == TooManyDecimals.message
         assert count_products() == 0
 
 

@@ -13,7 +13,14 @@ from typing import Any
 
 from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
-from webapp.core.money import CENT, ZERO, InvalidMoney, MoneyTooLarge, parse_money
+from webapp.core.money import (
+    CENT,
+    ZERO,
+    InvalidMoney,
+    MoneyTooLarge,
+    TooManyDecimals,
+    parse_money,
+)
 from webapp.core.text import has_control_characters
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
@@ -64,6 +71,8 @@ def _money(value: Any, label: str, required: bool = True) -> Decimal | None:
         amount = parse_money(value if isinstance(value, Decimal | int) else _text(value))
     except MoneyTooLarge:
         raise ValueError(f"O {label} é grande demais.") from None
+    except TooManyDecimals as exc:  # a number all the same: "1.000" meant a thousand
+        raise ValueError(exc.message) from None
     except InvalidMoney:
         raise ValueError(f"{label.capitalize()} inválido: use por exemplo 1.234,56.") from None
     if amount < 0:
