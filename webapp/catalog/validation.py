@@ -15,13 +15,14 @@ from webapp.core.documents import ean13_error, normalize_ean
 from webapp.core.domain import ValidationFailed
 from webapp.core.money import (
     CENT,
+    MAX_MONEY,
     ZERO,
     InvalidMoney,
     MoneyTooLarge,
     TooManyDecimals,
     parse_money,
 )
-from webapp.core.text import has_control_characters
+from webapp.core.text import control_characters_message, has_control_characters
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
 PRICE_FIELDS = ("cost_price", "sale_price", "min_price", "max_price")
@@ -35,7 +36,6 @@ EDITABLE_FIELDS = (
     "low_stock_threshold",
     "active",
 )
-MAX_MONEY = Decimal("999999999999.99")  # NUMERIC(14,2)
 MAX_QTY = 1_000_000_000
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "sim", "s", "on", "ativo", "x"}
 FALSE_WORDS = {"0", "false", "f", "no", "n", "nao", "não", "off", "inativo", ""}
@@ -44,9 +44,6 @@ FALSE_WORDS = {"0", "false", "f", "no", "n", "nao", "não", "off", "inativo", ""
 class _Errors(dict):
     def add(self, field: str, message: str) -> None:
         self.setdefault(field, message)
-
-
-CONTROL_CHARACTERS = "Tem caracteres de controle: digite apenas texto."
 
 
 def _text(value: Any) -> str:
@@ -176,7 +173,7 @@ def clean_product(
     elif len(name) > 200:
         errors.add("name", "O nome pode ter no máximo 200 caracteres.")
     elif has_control_characters(name):
-        errors.add("name", CONTROL_CHARACTERS)
+        errors.add("name", control_characters_message())
     cleaned["name"] = name
     if message := ean13_error(_text(data.get("ean"))):
         errors.add("ean", message)
@@ -185,7 +182,7 @@ def clean_product(
     if len(category) > 80:
         errors.add("category", "A categoria pode ter no máximo 80 caracteres.")
     elif has_control_characters(category):
-        errors.add("category", CONTROL_CHARACTERS)
+        errors.add("category", control_characters_message())
     cleaned["category"] = category or None
     cleaned.update(_clean_prices(data, errors))
     cleaned["tax_rate"] = _check(

@@ -9,6 +9,8 @@ CENT = Decimal("0.01")
 # Brazilian retail and tax practice round half up ("arredondamento comercial").
 ROUNDING = ROUND_HALF_UP
 ZERO = Decimal("0.00")
+# The largest amount a money column holds: they are all NUMERIC(14,2).
+MAX_MONEY = Decimal("999999999999.99")
 
 
 class InvalidMoney(ValueError):

@@ -15,3 +15,9 @@ def has_control_characters(text: str) -> bool:
     an XLSX file cannot hold the other C0 controls, so an export that met one failed.
     """
     return any(unicodedata.category(char) == "Cc" and char not in _TYPED_CONTROLS for char in text)
+
+
+def control_characters_message(subject: str = "") -> str:
+    """The refusal of such text: "O nome tem caracteres de controle: ..." (or "Tem ...")."""
+    verb = f"{subject} tem" if subject else "Tem"
+    return f"{verb} caracteres de controle: digite apenas texto."

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from webapp.core import documents
 from webapp.core.domain import ValidationFailed
-from webapp.core.text import has_control_characters
+from webapp.core.text import control_characters_message, has_control_characters
 from webapp.customers.models import ADDRESS_KINDS
 
 _LENGTHS = {
@@ -36,7 +36,7 @@ def _text(value: Any, label: str, field: str, required: bool = True) -> str | No
     if len(text) > _LENGTHS[field]:
         raise documents.InvalidDocument(f"Use no máximo {_LENGTHS[field]} caracteres.")
     if has_control_characters(text):
-        raise documents.InvalidDocument("Tem caracteres de controle: digite apenas texto.")
+        raise documents.InvalidDocument(control_characters_message())
     return text
 
 

@@ -66,7 +66,7 @@ def user_role(user_id: int):
             status = form.add_refusal(exc)
         else:
             flash(f"Perfil de {user.name} alterado para {user.role.label}.", "success")
-            if user.id == current_user.id and user.role != Role.ADMIN:
+            if user.id == current_user.id and not user.is_admin:
                 # An admin who stepped down may no longer open the user page.
                 return redirect(url_for("main.home"))
             return redirect(url_for("identity.user_edit", user_id=user.id))

@@ -14,7 +14,7 @@ from webapp.core.domain import Conflict, InvalidCredentials, NotFound, Validatio
 from webapp.core.ids import is_id
 from webapp.core.models import utcnow
 from webapp.core.tenancy import Tenant
-from webapp.core.text import has_control_characters
+from webapp.core.text import control_characters_message, has_control_characters
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.identity.models import Role, User, UserSession, lower_email
@@ -116,9 +116,7 @@ def create_tenant(name: str, admin_email: str, admin_password: str, admin_name: 
     if not name:
         raise ValidationFailed("Informe o nome da empresa.", field="name")
     if has_control_characters(name):
-        raise ValidationFailed(
-            "O nome da empresa tem caracteres de controle: digite apenas texto.", field="name"
-        )
+        raise ValidationFailed(control_characters_message("O nome da empresa"), field="name")
     if len(name) > TENANT_NAME_MAX:
         raise ValidationFailed(
             f"O nome da empresa pode ter no máximo {TENANT_NAME_MAX} caracteres.", field="name"
@@ -159,9 +157,7 @@ def _new_user(uow, email: str, name: str, role: Role, password: str) -> User:
     if len(name.strip()) > 120:
         raise ValidationFailed("O nome pode ter no máximo 120 caracteres.", field="name")
     if has_control_characters(name):
-        raise ValidationFailed(
-            "O nome tem caracteres de controle: digite apenas texto.", field="name"
-        )
+        raise ValidationFailed(control_characters_message("O nome"), field="name")
     user = User(
         email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password)
     )

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import inspect, select
 
 from webapp.core.domain import ValidationFailed
+from webapp.core.money import MAX_MONEY, format_brl
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.identity.models import TenantSettings, User
 
 _HUNDRED = Decimal("100")
 _ZERO = Decimal("0")
-_TRILLION = Decimal("1e12")
 
 
 def _percent(label: str) -> Callable[[Any], str | None]:
@@ -38,8 +38,8 @@ def _non_negative_money(label: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if not isinstance(value, Decimal) or value < _ZERO:
             return f"{label} deve ser um valor a partir de R$ 0,00."
-        if value >= _TRILLION:  # what NUMERIC(14,2) holds
-            return f"{label} deve ser no máximo R$ 999.999.999.999,99."
+        if value > MAX_MONEY:
+            return f"{label} deve ser no máximo {format_brl(MAX_MONEY)}."
         return None
 
     return check

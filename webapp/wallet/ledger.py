@@ -24,7 +24,7 @@ from decimal import Decimal
 from sqlalchemy import exc, func, select, update
 from sqlalchemy.orm import Session
 
-from webapp.core.money import ZERO, quantize
+from webapp.core.money import MAX_MONEY, ZERO, quantize
 from webapp.core.tenancy import require_tenant_id
 from webapp.core.uow import UnitOfWork
 from webapp.wallet.errors import (
@@ -47,7 +47,7 @@ wallets_table = Wallet.__table__
 
 # What NUMERIC(14,2) holds. Each movement is capped far below it, but balances add up: past
 # it PostgreSQL raised a numeric overflow (a 500) where a message belongs.
-MAX_BALANCE = Decimal("999999999999.99")
+MAX_BALANCE = MAX_MONEY
 
 
 @dataclass(frozen=True)

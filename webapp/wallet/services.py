@@ -65,7 +65,7 @@ from webapp.core.money import (
     parse_money,
     quantize,
 )
-from webapp.core.text import has_control_characters
+from webapp.core.text import control_characters_message, has_control_characters
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
 from webapp.wallet import accounts
@@ -91,7 +91,6 @@ from webapp.wallet.rules import cashback_for  # noqa: F401  re-exported for sale
 # Far above any real movement, far below NUMERIC(14,2)'s limit: no overflow ever reaches the DB.
 MAX_AMOUNT = Decimal("1000000000.00")
 MAX_REASON = 500
-CONTROL_CHARACTERS = "O motivo tem caracteres de controle: digite apenas texto."
 
 
 def cashback_key(order_id: int) -> str:
@@ -332,7 +331,7 @@ def manual_adjustment(
             f"O motivo pode ter no máximo {MAX_REASON} caracteres.", field="reason"
         )
     if has_control_characters(reason):
-        raise ValidationFailed(CONTROL_CHARACTERS, field="reason")
+        raise ValidationFailed(control_characters_message("O motivo"), field="reason")
     if not key or len(key) > 100:
         raise ValidationFailed(
             "Chave de idempotência ausente ou longa demais (máx. 100).", field="idempotency_key"

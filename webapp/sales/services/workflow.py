@@ -21,7 +21,7 @@ from webapp.catalog.services import StockLine, move_stock_many
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
 from webapp.core.ids import is_id
 from webapp.core.models import utcnow
-from webapp.core.text import has_control_characters
+from webapp.core.text import control_characters_message, has_control_characters
 from webapp.core.uow import UnitOfWork, unit_of_work
 from webapp.sales.errors import InvalidTransition
 from webapp.sales.models import (
@@ -103,9 +103,7 @@ def _clean(value: Any, limit: int, field: str, label: str) -> str | None:
         raise ValidationFailed(f"{label} deve ser um texto.", field=field)
     text = " ".join(value.split())
     if has_control_characters(text):
-        raise ValidationFailed(
-            f"{label} tem caracteres de controle: digite apenas texto.", field=field
-        )
+        raise ValidationFailed(control_characters_message(label), field=field)
     if len(text) > limit:
         raise ValidationFailed(f"{label} pode ter no máximo {limit} caracteres.", field=field)
     return text or None
