@@ -19,6 +19,25 @@ def tenants(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Tenant))
 
 
+def run_flask(*args: str, timeout: int = 60, **settings: str) -> subprocess.CompletedProcess:
+    """``flask ARGS`` in a process of its own, as a person runs it: this environment without
+    SECRET_KEY and DATABASE_URL, plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env |= {"FLASK_APP": "wsgi.py", **settings}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def sqlite_settings(tmp_path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "SECRET_KEY": "cli-test"}
+
+
 @pytest.mark.parametrize(
     ("option", "value", "limit"),
     [
@@ -68,20 +87,7 @@ def test_tenant_create_creates_the_company_and_its_admin(app):
 
 
 def test_commands_start_without_library_chatter(tmp_path):
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SECRET_KEY": "cli-test",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--help"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_flask("--help", **sqlite_settings(tmp_path))
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: ") and result.stderr == ""
 
@@ -117,16 +123,8 @@ def test_commands_start_without_library_chatter(tmp_path):
     ],
 )
 def test_a_bad_setting_is_told_in_portuguese_without_a_traceback(tmp_path, settings, message):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    env["FLASK_APP"] = "wsgi.py"
-    env.update({k: v.format(db=tmp_path / "cli.db") for k, v in settings.items()})
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_flask(
+        "db", "upgrade", **{k: v.format(db=tmp_path / "cli.db") for k, v in settings.items()}
     )
     assert result.returncode == 1
     assert result.stderr.strip() == message
@@ -146,20 +144,11 @@ def test_an_empty_setting_means_its_default(monkeypatch):
 
 
 def test_worker_says_when_redis_is_out_of_reach(tmp_path):
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SECRET_KEY": "cli-test",
-        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "worker", "--burst"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_flask(
+        "worker",
+        "--burst",
+        **sqlite_settings(tmp_path),
+        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens on port 1
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -170,20 +159,7 @@ def test_worker_says_when_redis_is_out_of_reach(tmp_path):
 
 def test_db_upgrade_on_sqlite_prints_no_library_warnings(tmp_path):
     # `make run` starts with it: its output is the first thing a new user reads.
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SECRET_KEY": "cli-test",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_flask("db", "upgrade", timeout=120, **sqlite_settings(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr
 
@@ -210,20 +186,7 @@ def test_db_upgrade_on_sqlite_prints_no_library_warnings(tmp_path):
     ],
 )
 def test_commands_say_when_the_database_is_not_ready(tmp_path, url, args, message):
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "DATABASE_URL": url.format(tmp=tmp_path),
-        "SECRET_KEY": "cli-test",
-    }
     extra = ["--admin-password", "senha-boa-123"] if args[0] == "tenant" else []
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", *args, *extra],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_flask(*args, *extra, DATABASE_URL=url.format(tmp=tmp_path), SECRET_KEY="cli-test")
     assert result.returncode == 1
     assert result.stderr.strip() == message

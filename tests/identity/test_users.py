@@ -25,6 +25,12 @@ def user_row(app, tenant_id: int, user_id: int) -> User:
     return user
 
 
+def new_user_form(**overrides: str) -> dict[str, str]:
+    """What the "Novo usuário" form posts for a valid seller, with ``overrides``."""
+    form = {"name": "Sara Vendedora", "email": "sara@loja.com.br", "role": "seller"}
+    return {**form, "password": PASSWORD, "confirm": PASSWORD, **overrides}
+
+
 def test_admin_creates_a_seller_who_can_sign_in(app, login_as, tenant):
     admin = login_as("admin")
     assert "Loja Teste" in admin.get("/users").get_data(as_text=True)
@@ -78,16 +84,7 @@ def test_create_form_errors_keep_the_database_unchanged(app, login_as, tenant):
     html = response.get_data(as_text=True)
     assert "Informe o nome." in html and "As senhas não conferem." in html
     assert "Escolha uma opção da lista." in html  # the role "root" is not on the list
-    duplicate = admin.post(
-        "/users/new",
-        data={
-            "name": "Outro",
-            "email": tenant.email,
-            "role": "seller",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
+    duplicate = admin.post("/users/new", data=new_user_form(name="Outro", email=tenant.email))
     assert duplicate.status_code == 409
     assert "Já existe um usuário com esse e-mail." in duplicate.get_data(as_text=True)
     with in_tenant(app, tenant.tenant_id):
@@ -100,31 +97,13 @@ def test_a_pasted_password_over_the_limit_is_told_the_limit(app, login_as, tenan
     # A maxlength attribute would cut the password short in the browser but not its confirmation.
     assert "maxlength" not in re.search(r'<input[^>]*name="password"[^>]*>', form).group(0)
     too_long = "s" * 200
-    response = admin.post(
-        "/users/new",
-        data={
-            "name": "Longa",
-            "email": "longa@loja.com.br",
-            "role": "seller",
-            "password": too_long,
-            "confirm": too_long,
-        },
-    )
+    response = admin.post("/users/new", data=new_user_form(password=too_long, confirm=too_long))
     assert response.status_code == 422
     assert "Use de 8 a 128 caracteres." in response.get_data(as_text=True)
 
 
 def test_a_name_with_a_control_character_is_refused_on_the_form(app, login_as, tenant):
-    response = login_as("admin").post(
-        "/users/new",
-        data={
-            "name": "Sara\x00 Vendedora",
-            "email": "sara@loja.com.br",
-            "role": "seller",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
+    response = login_as("admin").post("/users/new", data=new_user_form(name="Sara\x00 Vendedora"))
     assert response.status_code == 422
     assert "O nome tem caracteres de controle" in response.get_data(as_text=True)
     with in_tenant(app, tenant.tenant_id):
