@@ -126,6 +126,9 @@ POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
 @event.listens_for(Engine, "connect")
 def _postgresql_settings(dbapi_connection, _record) -> None:
     if type(dbapi_connection).__module__.startswith("psycopg"):
+        from webapp.core.pg_cursor import LazyDescriptionCursor
+
+        dbapi_connection.cursor_factory = LazyDescriptionCursor
         with dbapi_connection.cursor() as cursor:
             for name, value in POSTGRESQL_SETTINGS.items():
                 cursor.execute(f"SET {name} = {value}")
