@@ -43,6 +43,22 @@ def test_one_statement_run_for_each_tenant_in_turn_sees_only_that_tenant(
             assert db.session.scalars(names).all() == [admin.tenant_id] * users
 
 
+def test_scoped_copies_live_only_as_long_as_their_statements(app, tenant):
+    # Statements built per call are scoped per call; keeping their copies would grow the
+    # process's memory with every request.
+    import gc
+
+    from webapp.core import tenancy
+
+    gc.collect()
+    before = len(tenancy._scoped_copies)
+    with in_tenant(app, tenant.tenant_id):
+        for user_id in range(1, 201):
+            db.session.scalars(select(User).where(User.id == user_id)).first()
+    gc.collect()
+    assert len(tenancy._scoped_copies) <= before
+
+
 def test_bulk_update_cannot_reach_another_tenant(app, make_tenant):
     a = make_tenant("Loja A")
     b = make_tenant("Loja B")

@@ -10,6 +10,7 @@ opts out with ``system_context()`` or ``execution_options(all_tenants=True)``.
 from __future__ import annotations
 
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import ForeignKey, String, bindparam, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
@@ -71,6 +72,21 @@ _TENANT_CRITERIA = with_loader_criteria(
 )
 
 
+# The scoped copy of each statement, for as long as the statement lives. A statement built
+# once at import time and run with parameters is then scoped once, and its SQL cache key,
+# which SQLAlchemy memoizes on the statement object, is computed once instead of on every
+# run (about 80 us for a checkout's stock UPDATE). Statements are immutable, and the
+# tenant is read when the statement executes, so one copy serves every tenant.
+_scoped_copies: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _scoped(statement):
+    scoped = _scoped_copies.get(statement)
+    if scoped is None:
+        scoped = _scoped_copies[statement] = statement.options(_TENANT_CRITERIA)
+    return scoped
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state) -> None:
     if state.is_column_load or state.is_relationship_load:
@@ -86,7 +102,7 @@ def _scope_to_tenant(state) -> None:
         if _touches_scoped_model(state.statement):
             raise TenantNotSet("tenant-scoped query with no tenant in context")
         return
-    state.statement = state.statement.options(_TENANT_CRITERIA)
+    state.statement = _scoped(state.statement)
 
 
 @event.listens_for(Session, "before_flush")

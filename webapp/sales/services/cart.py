@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.catalog.models import Product
 from webapp.core.ids import is_id
@@ -105,12 +105,16 @@ def wallet_payment_problem(
     return f"Para pagar só com saldo, use o total do pedido ({format_brl(total)})."
 
 
+# Built once, run with parameters (see core.tenancy._scoped): every cart change runs it.
+_PRODUCTS_BY_ID = select(Product).where(Product.id.in_(bindparam("ids", expanding=True)))
+
+
 def load_products(items: Sequence[CheckoutItem]) -> dict[int, Product]:
     """The tenant's products named in the cart, in one query (foreign ids simply miss)."""
     ids = {item.product_id for item in items if is_id(item.product_id)}
     if not ids:
         return {}
-    products = db.session.scalars(select(Product).where(Product.id.in_(ids)))
+    products = db.session.scalars(_PRODUCTS_BY_ID, {"ids": sorted(ids)})
     return {product.id: product for product in products}
 
 

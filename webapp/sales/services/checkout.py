@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.catalog.errors import InsufficientStock
@@ -105,8 +105,20 @@ def _clean_key(key: Any) -> str:
     return text
 
 
+# Built once, run with parameters (see core.tenancy._scoped): every checkout runs them.
+_ORDER_BY_KEY = select(Order).where(Order.idempotency_key == bindparam("key"))
+# The customer and, if it is one of theirs, the chosen address (no id: no address).
+_CUSTOMER_AND_ADDRESS = (
+    select(Customer, Address)
+    .outerjoin(
+        Address, and_(Address.id == bindparam("address_id"), Address.customer_id == Customer.id)
+    )
+    .where(Customer.id == bindparam("customer_id"))
+)
+
+
 def _by_key(key: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.idempotency_key == key))
+    return db.session.scalar(_ORDER_BY_KEY, {"key": key})
 
 
 def _replay(order: Order, print_: str) -> Order:
@@ -161,11 +173,8 @@ def _customer_and_address(customer_id: Any, address_id: Any) -> tuple[Customer |
     """The customer and, if it is one of theirs, the chosen address: one query for both."""
     if not is_id(customer_id):
         return None, None
-    theirs = Address.customer_id == Customer.id
-    on = and_(Address.id == address_id, theirs) if is_id(address_id) else false()
-    row = db.session.execute(
-        select(Customer, Address).outerjoin(Address, on).where(Customer.id == customer_id)
-    ).first()
+    params = {"customer_id": customer_id, "address_id": address_id if is_id(address_id) else None}
+    row = db.session.execute(_CUSTOMER_AND_ADDRESS, params).first()
     return (None, None) if row is None else tuple(row)
 
 
