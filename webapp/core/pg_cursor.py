@@ -28,7 +28,7 @@ _RETURNS_ROWS = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecSta
 class LazyDescription(Sequence):
     """``cursor.description`` of one result, its ``Column`` objects built on first use."""
 
-    __slots__ = ("_cursor", "_result", "_columns")
+    __slots__ = ("_columns", "_cursor", "_result")
 
     def __init__(self, cursor: psycopg.Cursor, result: pq.abc.PGresult) -> None:
         self._cursor = cursor

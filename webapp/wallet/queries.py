@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from webapp.core.days import day_bounds
 from webapp.core.domain import ValidationFailed
@@ -67,10 +67,18 @@ def _entry_lines() -> Select:
     )
 
 
+# Built once, run with parameters (see core.tenancy._scoped): every order page runs it.
+_ORDER_MOVEMENTS = (
+    _entry_lines()
+    .where(LedgerTransaction.order_id == bindparam("order_id"))
+    .order_by(LedgerEntry.id)
+)
+
+
 def order_movements(order_id: int) -> list[StatementLine]:
     """What an order moved on its customer's wallet (balance spent, cashback, estorno)."""
-    query = _entry_lines().where(LedgerTransaction.order_id == order_id)
-    return [StatementLine(*row) for row in db.session.execute(query.order_by(LedgerEntry.id))]
+    rows = db.session.execute(_ORDER_MOVEMENTS, {"order_id": order_id})
+    return [StatementLine(*row) for row in rows]
 
 
 def _statement_query(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from webapp.core.days import day_bounds
@@ -31,17 +31,23 @@ def _visible_to(query: Select, viewer: Any) -> Select:
     return query.where(Order.seller_id == getattr(viewer, "id", None))
 
 
-def _order_query(order_id: Any, viewer: Any) -> Select | None:
-    """The order with its lines, as ``viewer`` may see it; None for a malformed id."""
-    if not is_id(order_id):
-        return None
-    # Lines joined into the order's own query (a handful of rows): one round trip less.
-    query = select(Order).where(Order.id == order_id).options(joinedload(Order.lines))
-    return _visible_to(query, viewer)
+# Built once, run with parameters (see core.tenancy._scoped): every order page runs one.
+# Lines are joined into the order's own query (a handful of rows): one round trip less.
+_ORDER = select(Order).where(Order.id == bindparam("order_id")).options(joinedload(Order.lines))
+# Each comes in two: as an admin sees it, and as a seller does (only the orders they sold).
+_SOLD_BY_VIEWER = Order.seller_id == bindparam("viewer_id")
+_ORDER_AS_SELLER = _ORDER.where(_SOLD_BY_VIEWER)
 
 
-def _first_order_row(query: Select | None):
-    row = db.session.execute(query).unique().first() if query is not None else None
+def _first_order_row(query: Select, as_seller: Select, order_id: Any, viewer: Any):
+    """The first row of ``query`` for the order, or of ``as_seller`` (the order only if
+    ``viewer`` sold it) for a seller; NotFound for a malformed id or an order not seen."""
+    row = None
+    if is_id(order_id):
+        params = {"order_id": order_id}
+        if not getattr(viewer, "is_admin", False):
+            query, params["viewer_id"] = as_seller, getattr(viewer, "id", None)
+        row = db.session.execute(query, params).unique().first()
     if row is None:
         raise NotFound("Pedido não encontrado.")
     return row
@@ -49,7 +55,7 @@ def _first_order_row(query: Select | None):
 
 def get_order(order_id: Any, viewer: Any) -> Order:
     """The order with its lines and history; NotFound for a seller's colleague's order too."""
-    return _first_order_row(_order_query(order_id, viewer))[0]
+    return _first_order_row(_ORDER, _ORDER_AS_SELLER, order_id, viewer)[0]
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,12 @@ class OrderNames:
 
 # Built once: a new alias per call would build its columns and cache key again each time.
 _Seller = aliased(User, name="seller")
+_ORDER_WITH_NAMES = (
+    _ORDER.add_columns(Customer.name, Customer.document, _Seller.name)
+    .outerjoin(Customer, Customer.id == Order.customer_id)
+    .outerjoin(_Seller, _Seller.id == Order.seller_id)
+)
+_ORDER_WITH_NAMES_AS_SELLER = _ORDER_WITH_NAMES.where(_SOLD_BY_VIEWER)
 
 
 def get_order_with_names(order_id: Any, viewer: Any) -> tuple[Order, OrderNames]:
@@ -83,14 +95,9 @@ def get_order_with_names(order_id: Any, viewer: Any) -> tuple[Order, OrderNames]
     The customer's and the seller's names come joined into the order's own query. History
     actors other than the seller (an admin who cancelled it, say) take one more query.
     """
-    query = _order_query(order_id, viewer)
-    if query is not None:
-        query = (
-            query.add_columns(Customer.name, Customer.document, _Seller.name)
-            .outerjoin(Customer, Customer.id == Order.customer_id)
-            .outerjoin(_Seller, _Seller.id == Order.seller_id)
-        )
-    order, customer_name, document, seller_name = _first_order_row(query)
+    order, customer_name, document, seller_name = _first_order_row(
+        _ORDER_WITH_NAMES, _ORDER_WITH_NAMES_AS_SELLER, order_id, viewer
+    )
     customers = {}
     if customer_name is not None:
         customers[order.customer_id] = CustomerName(order.customer_id, customer_name, document)
@@ -102,6 +109,9 @@ def get_order_with_names(order_id: Any, viewer: Any) -> tuple[Order, OrderNames]
         rows = db.session.execute(select(User.id, User.name).where(User.id.in_(actors)))
         users.update((row.id, UserName(row.id, row.name)) for row in rows)
     return order, OrderNames(customers, users)
+
+
+_NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
 
 
 def _filtered(
@@ -131,17 +141,20 @@ def _filtered(
         query = query.where(Order.created_at >= start)
     if end is not None:
         query = query.where(Order.created_at < end)
-    return query.order_by(Order.created_at.desc(), Order.id.desc())
+    return query.order_by(*_NEWEST_FIRST)
 
 
 def list_orders(
     viewer: Any, *, page: int = 1, per_page: int = 25, count: bool = True, **filters: Any
 ) -> Page:
     """One page of orders (entities, for the API); dates are local days (America/Sao_Paulo)."""
-    # A list shows no lines or history: leave them unloaded (they are selectin by default).
-    query = select(Order).options(lazyload(Order.lines), lazyload(Order.history))
     page, per_page = clamp(page, per_page)
-    return paginate(db.session, _filtered(query, viewer, **filters), page, per_page, count=count)
+    query = _filtered(_ORDERS, viewer, **filters)
+    return paginate(db.session, query, page, per_page, count=count)
+
+
+# A list shows no lines or history: leave them unloaded (they are selectin by default).
+_ORDERS = select(Order).options(lazyload(Order.lines), lazyload(Order.history))
 
 
 @dataclass(frozen=True)
@@ -156,14 +169,17 @@ class OrderRow:
     seller_name: str | None
 
 
+# Built once: the filters of each list are added to it.
+_ORDER_ROWS = (
+    select(Order.id, Order.created_at, Order.status, Order.total, Customer.name, User.name)
+    .outerjoin(Customer, Customer.id == Order.customer_id)
+    .outerjoin(User, User.id == Order.seller_id)
+)
+
+
 def order_rows_query(viewer: Any, **filters: Any) -> Select:
     """The rows of :class:`OrderRow`, names joined in, filtered and newest first."""
-    query = (
-        select(Order.id, Order.created_at, Order.status, Order.total, Customer.name, User.name)
-        .outerjoin(Customer, Customer.id == Order.customer_id)
-        .outerjoin(User, User.id == Order.seller_id)
-    )
-    return _filtered(query, viewer, **filters)
+    return _filtered(_ORDER_ROWS, viewer, **filters)
 
 
 def list_order_rows(viewer: Any, *, page: int = 1, per_page: int = 25, **filters: Any) -> Page:
