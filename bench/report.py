@@ -81,7 +81,8 @@ def render(
         "- modes: `rate` = fixed arrival rate; `max` = closed loop, maximum req/s; "
         "`half max` = fixed rate at half the measured max; `cold` = one request at a time, "
         "each right after the data changed (the report cache recomputes). Baseline rows are "
-        "interleaved; each ratio uses the baseline measured just before it.",
+        "interleaved; each ratio uses the mean of the baselines measured just before and just "
+        "after it.",
         "",
         "## Results",
         "",

@@ -152,3 +152,31 @@ def test_a_later_run_keeps_the_hand_written_fixes_section():
     again = render(info, figures, evaluate(figures), previous=edited)
     assert "Added an index on orders(tenant_id)" in again
     assert again.rstrip().splitlines()[-1] == "goals: 1 met of 1"
+
+
+def test_a_capacity_ratio_uses_the_baselines_measured_before_and_after_it():
+    """The machine sped up during the page's window: the mean of the bracket, not the
+    slower baseline before it, is what the page is compared with."""
+    from argparse import Namespace
+
+    from bench.loadgen import LoadResult
+    from bench.run import Bench
+
+    class ScriptedLoad:  # requests served in one second, run after run
+        def __init__(self, served):
+            self.served = iter(served)
+
+        def run(self, _plan):
+            return LoadResult([1.0] * next(self.served), 0, 1.0, {}, {})
+
+    page = next(s for s in SCENARIOS if s.name == "order page")
+    args = Namespace(duration=1.0, concurrency=8, scale=parse_scale("quick"))
+    bench = Bench(args, None, "http://127.0.0.1:1", None, ScriptedLoad([400, 150, 600]), "")
+    rps, _tags = bench._max(page, [])
+    rows = [(m.scenario, m.summary.rps, m.ratio) for m in bench.figures.measurements]
+    assert rps == 150
+    assert rows == [
+        (BASELINE.name, 400, None),
+        ("order page", 150, pytest.approx(0.30)),
+        (BASELINE.name, 600, None),
+    ]
