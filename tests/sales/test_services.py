@@ -282,6 +282,21 @@ def test_double_submit_with_the_same_key_creates_one_order(ctx, shop):
     assert counts()["orders"] == 1 and counts()["movements"] == 2  # initial stock + one sale
 
 
+def test_a_repeat_gets_its_order_even_after_the_shop_changed(ctx, shop):
+    # The key is looked up when an order cannot be placed: a repeat whose product was
+    # deactivated since fails validation first, and must still get its order.
+    p = product(shop.admin_id, stock=5)
+    first = sell(shop, [(p, 2)], key="checkout-456")
+    db.session.execute(Product.__table__.update().where(Product.id == p).values(active=False))
+    db.session.commit()
+    assert sell(shop, [(p, 2)], key="checkout-456").id == first.id
+    with pytest.raises(IdempotencyKeyReused):
+        sell(shop, [(p, 1)], key="checkout-456")
+    with pytest.raises(ValidationFailed):
+        sell(shop, [(p, 2)])
+    assert counts()["orders"] == 1
+
+
 def test_same_key_with_another_cart_is_refused(ctx, shop):
     p = product(shop.admin_id, stock=5)
     sell(shop, [(p, 2)], key="checkout-123")

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.catalog.errors import InsufficientStock
 from webapp.catalog.services import StockLine, move_stock_many
-from webapp.core.domain import ValidationFailed
+from webapp.core.domain import DomainError, ValidationFailed
 from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, format_brl
 from webapp.core.uow import UnitOfWork, unit_of_work
@@ -72,8 +72,6 @@ def checkout(
         payment_method=payment_method,
         wallet_amount=wallet_amount,
     )
-    if (existing := _by_key(key)) is not None:
-        return _replay(existing, print_)
     request = dict(
         customer_id=customer_id,
         shipping_address_id=shipping_address_id,
@@ -84,15 +82,22 @@ def checkout(
     try:
         with unit_of_work(actor) as uow:
             return _place(uow, actor, key, print_, **request)
-    except IntegrityError as exc:
-        # Two submits with one key raced: the loser's INSERT waited for the winner's commit.
-        if KEY_CONSTRAINT not in str(exc.orig) and "orders.idempotency_key" not in str(exc.orig):
+    except (DomainError, IntegrityError) as exc:
+        # A repeat is rare, so the key is looked up only when the order cannot be placed:
+        # a repeat fails on the unique key (a racing one waits there for the first
+        # submit's commit), or first on validation if the shop changed since (a product
+        # deactivated, the balance it spent now gone). Either way it gets its order.
+        if isinstance(exc, IntegrityError) and not _is_key_violation(exc):
             raise
         db.session.rollback()
         existing = _by_key(key)
         if existing is None:
             raise
         return _replay(existing, print_)
+
+
+def _is_key_violation(exc: IntegrityError) -> bool:
+    return KEY_CONSTRAINT in str(exc.orig) or "orders.idempotency_key" in str(exc.orig)
 
 
 def _clean_key(key: Any) -> str:
