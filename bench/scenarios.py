@@ -45,6 +45,9 @@ class Scenario:
     measure_max: bool = False  # closed-loop max throughput and ratio to the baseline
     at_half_max: bool = False  # open loop at half the measured max instead of the fixed rate
     fresh_idempotency_key: bool = False
+    # Sent as htmx sends it (HX-Request): a piece of a page answers only htmx, and sends a
+    # browser that opens it on its own to the page that holds it.
+    htmx: bool = False
     # Also measure serial requests right after the data changed (the report cache recomputes).
     cold: bool = False
 
@@ -185,7 +188,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("customer lookup by CPF", "lookup", auth="token",
              path="/api/v1/customers/by-document/{document}", samples=customer_samples),
     Scenario("customer search by name", "lookup", path="/checkout/customers?{query}",
-             auth="session", samples=customer_name_samples, rate=10),
+             auth="session", samples=customer_name_samples, rate=10, htmx=True),
     Scenario("product search", "page", path="/api/v1/products?{query}", auth="token",
              samples=product_search_samples, measure_max=True, at_half_max=True),
     Scenario("checkout", "checkout", path="/api/v1/orders", method="POST", auth="token",
@@ -222,6 +225,8 @@ def build_requests(scenario: Scenario, client: BenchClient, path: str) -> list[R
         raise RuntimeError(f"{scenario.name}: the seeded data gave no samples")
     if scenario.body:
         headers = {**headers, "Content-Type": "application/json"}
+    if scenario.htmx:
+        headers = {**headers, "HX-Request": "true"}
     return [
         RequestSpec(
             scenario.method,

@@ -180,3 +180,26 @@ def test_a_capacity_ratio_uses_the_baselines_measured_before_and_after_it():
         ("order page", 150, pytest.approx(0.30)),
         (BASELINE.name, 600, None),
     ]
+
+
+def test_the_customer_box_search_is_sent_as_htmx_sends_it(login_as):
+    # The route is a piece of the checkout page: opened on its own (no HX-Request) it sends
+    # the browser to the checkout, and a load of 302s would measure nothing.
+    from bench.scenarios import build_requests
+
+    class SignedIn:  # what build_requests asks of the harness's client for a session scenario
+        session_cookie = "session=unused"
+
+        @staticmethod
+        def get_json(_path):
+            return {"data": []}
+
+    scenario = next(s for s in SCENARIOS if s.name == "customer search by name")
+    scenario = scenario.__class__(
+        **{**scenario.__dict__, "samples": lambda _c: [{"query": "q=ma"}]}
+    )
+    [spec] = build_requests(scenario, SignedIn(), scenario.path)
+    client = login_as("admin")
+    headers = {k: v for k, v in spec.headers.items() if k != "Cookie"}
+    assert client.get(spec.path, headers=headers).status_code == 200
+    assert client.get(spec.path).status_code == 302
