@@ -24,18 +24,20 @@ from webapp.extensions import db
 from webapp.identity.models import User
 from webapp.sales.models import STATUSES, Order
 
+# Sellers see only the orders they sold; admins see all.
+_SOLD_BY_VIEWER = Order.seller_id == bindparam("viewer_id")
+
 
 def _visible_to(query: Select, viewer: Any) -> Select:
     if getattr(viewer, "is_admin", False):
         return query
-    return query.where(Order.seller_id == getattr(viewer, "id", None))
+    return query.where(_SOLD_BY_VIEWER).params(viewer_id=getattr(viewer, "id", None))
 
 
 # Built once, run with parameters (see core.tenancy._scoped): every order page runs one.
 # Lines are joined into the order's own query (a handful of rows): one round trip less.
+# Each comes in two: as an admin sees it, and as a seller does.
 _ORDER = select(Order).where(Order.id == bindparam("order_id")).options(joinedload(Order.lines))
-# Each comes in two: as an admin sees it, and as a seller does (only the orders they sold).
-_SOLD_BY_VIEWER = Order.seller_id == bindparam("viewer_id")
 _ORDER_AS_SELLER = _ORDER.where(_SOLD_BY_VIEWER)
 
 
@@ -144,6 +146,10 @@ def _filtered(
     return query.order_by(*_NEWEST_FIRST)
 
 
+# A list shows no lines or history: leave them unloaded (they are selectin by default).
+_ORDERS = select(Order).options(lazyload(Order.lines), lazyload(Order.history))
+
+
 def list_orders(
     viewer: Any, *, page: int = 1, per_page: int = 25, count: bool = True, **filters: Any
 ) -> Page:
@@ -151,10 +157,6 @@ def list_orders(
     page, per_page = clamp(page, per_page)
     query = _filtered(_ORDERS, viewer, **filters)
     return paginate(db.session, query, page, per_page, count=count)
-
-
-# A list shows no lines or history: leave them unloaded (they are selectin by default).
-_ORDERS = select(Order).options(lazyload(Order.lines), lazyload(Order.history))
 
 
 @dataclass(frozen=True)
