@@ -53,3 +53,20 @@ def test_tenant_settings_and_overrides_feed_the_rules(app, tenant, make_tenant):
         with pytest.raises(PermissionDenied):
             set_category_rate(seller, category, "1")
         assert services.cashback_rules().category_rates == {category: D("7.25")}
+
+
+def test_a_tenant_that_never_saved_settings_gets_the_defaults_not_another_tenants(
+    app, tenant, make_tenant
+):
+    other = make_tenant("Outra Loja")
+    with in_tenant(app, other.tenant_id):
+        other_admin = db.session.get(User, other.id)
+        tenant_settings.update_settings(
+            other_admin, cashback_rate=D("9"), cashback_min_order=D("50")
+        )
+    with in_tenant(app, tenant.tenant_id):
+        defaults = tenant_settings.get_settings()
+        assert defaults.id is None  # never saved here
+        rules = services.cashback_rules()
+    assert rules == CashbackRules(defaults.cashback_rate, defaults.cashback_min_order, {})
+    assert (rules.rate, rules.min_order) != (D("9"), D("50"))

@@ -5,18 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import in_tenant
+from tests.customers.conftest import customer_data
 from tests.wallet.conftest import assert_ledger_ok, fund, ledger_counts
 from webapp.core.audit import AuditEntry
+from webapp.core.documents import make_cpf
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
 from webapp.core.uow import unit_of_work
+from webapp.customers import services as customer_services
 from webapp.extensions import db
 from webapp.identity.models import Role, User
 from webapp.wallet import services as wallet
 from webapp.wallet.errors import InsufficientBalance
-from webapp.wallet.models import TransactionKind
+from webapp.wallet.models import TransactionKind, Wallet
 
 D = Decimal
 
@@ -33,6 +36,28 @@ def test_no_wallet_for_an_unknown_customer(ctx):
         wallet.get_or_create_wallet(9_999)
     with pytest.raises(NotFound):
         wallet.credit_cashback(1, 9_999, D("1.00"))
+
+
+def test_a_first_credit_opens_the_wallet_only_for_a_customer_of_this_tenant(
+    app, tenant, make_tenant
+):
+    other = make_tenant("Outra Loja")
+    with in_tenant(app, other.tenant_id):
+        foreign = customer_services.create_customer(
+            other.id, customer_data(name="Cliente de Fora", document=make_cpf(800_001))
+        ).id
+    with in_tenant(app, tenant.tenant_id):
+        wallet.credit_cashback(1, 1, D("1.00"))  # the cashback account exists from here on
+        assert wallet.balance(2) == D("0.00")
+        opened = wallet.credit_cashback(2, 2, D("2.50"))  # customer 2's first credit
+        assert opened.customer_id == 2
+        assert wallet.balance(2) == D("2.50")
+        before = ledger_counts()
+        for customer_id in (foreign, 9_999, 2**70):
+            with pytest.raises(NotFound):
+                wallet.credit_cashback(3, customer_id, D("1.00"))
+        assert ledger_counts() == before
+        assert db.session.scalar(select(func.count()).select_from(Wallet)) == 2
 
 
 def test_cashback_job_run_twice_credits_once(ctx):

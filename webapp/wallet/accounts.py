@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import and_, exc, select
+from sqlalchemy import bindparam, exc, select
 from sqlalchemy.orm import Session, aliased
 
+from webapp.core.ids import is_id
 from webapp.customers import services as customer_services
+from webapp.customers.models import Customer
 from webapp.wallet.models import Account, AccountKind, Wallet, wallet_account_code
 
 T = TypeVar("T")
@@ -17,6 +19,12 @@ T = TypeVar("T")
 def _get_or_insert(session: Session, find: Callable[[], T | None], build: Callable[[], T]) -> T:
     if (found := find()) is not None:
         return found
+    return _insert_or_find(session, find, build)
+
+
+def _insert_or_find(session: Session, find: Callable[[], T | None], build: Callable[[], T]) -> T:
+    """Insert what ``build`` adds, known to be missing; if a concurrent transaction inserted
+    it meanwhile, the one it committed."""
     if session.get_bind().dialect.name != "postgresql":
         # SQLite serialises writers: nobody can insert between our read and our write.
         row = build()
@@ -50,6 +58,14 @@ def find_wallet(session: Session, customer_id: int) -> Wallet | None:
     return session.scalar(select(Wallet).where(Wallet.customer_id == customer_id))
 
 
+def _new_wallet(session: Session, customer_id: int) -> Wallet:
+    """A wallet and its ledger account for a customer known to be this tenant's."""
+    account = Account(kind=AccountKind.CUSTOMER_WALLET, code=wallet_account_code(customer_id))
+    wallet = Wallet(customer_id=customer_id, account=account)
+    session.add_all([account, wallet])
+    return wallet
+
+
 def wallet_for(session: Session, customer_id: int) -> Wallet:
     """The customer's wallet and its ledger account (opened on first use)."""
 
@@ -57,12 +73,22 @@ def wallet_for(session: Session, customer_id: int) -> Wallet:
         # Opening a wallet needs a customer of this tenant: a foreign or unknown id is a
         # clean 404, not a foreign-key error at flush.
         customer_services.get_customer(customer_id)
-        account = Account(kind=AccountKind.CUSTOMER_WALLET, code=wallet_account_code(customer_id))
-        wallet = Wallet(customer_id=customer_id, account=account)
-        session.add_all([account, wallet])
-        return wallet
+        return _new_wallet(session, customer_id)
 
     return _get_or_insert(session, lambda: find_wallet(session, customer_id), build)
+
+
+# Built once, run with parameters (see core.tenancy._scoped): every posting runs it. The
+# tenant's criteria land in each join's ON clause, so a customer of another tenant (or an
+# unknown id) comes back as NULL like a customer with no wallet yet, and tells them apart.
+_system = aliased(Account)
+_POSTING_SIDES = (
+    select(_system, Customer.id, Wallet)
+    .select_from(_system)
+    .outerjoin(Customer, Customer.id == bindparam("customer_id"))
+    .outerjoin(Wallet, Wallet.customer_id == Customer.id)
+    .where(_system.code == bindparam("code"))
+)
 
 
 def wallet_and_system_account(
@@ -70,16 +96,23 @@ def wallet_and_system_account(
 ) -> tuple[Wallet, Account]:
     """The customer's wallet and the system account ``code``: the two sides of a posting.
 
-    One query when both exist, as they nearly always do (a cashback drain posts thousands in
-    a row); either one is opened on first use.
+    One query when both exist, as they nearly always do. A customer's first credit (a
+    cashback drain meets many) opens the wallet right after it: the same query has already
+    told that the customer is this tenant's and has no wallet. Only the tenant's first
+    posting to ``code`` takes the long way.
     """
-    system = aliased(Account)
-    found = session.execute(
-        select(Wallet, system)
-        .join(system, and_(system.tenant_id == Wallet.tenant_id, system.code == code))
-        .where(Wallet.customer_id == customer_id)
-    ).first()
-    if found is not None:
-        wallet, account = found
-        return wallet, account
-    return wallet_for(session, customer_id), system_account(session, code)
+    if not is_id(customer_id):
+        raise customer_services.CustomerNotFound()
+    found = session.execute(_POSTING_SIDES, {"customer_id": customer_id, "code": code}).first()
+    if found is None:
+        return wallet_for(session, customer_id), system_account(session, code)
+    system, known_customer, wallet = found
+    if known_customer is None:
+        raise customer_services.CustomerNotFound()
+    if wallet is None:
+        wallet = _insert_or_find(
+            session,
+            lambda: find_wallet(session, customer_id),
+            lambda: _new_wallet(session, customer_id),
+        )
+    return wallet, system

@@ -2,7 +2,7 @@
 
 The tenant rate and minimum order live in ``TenantSettings`` (identity settings page); the
 per-category overrides live in ``category_cashback_rates``. ``cashback_rules()`` reads all of
-them in two queries for the cashback job and the checkout screen; the arithmetic itself is
+them in one query for the cashback job and the checkout screen; the arithmetic itself is
 ``webapp.wallet.rules.cashback_for`` (pure).
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from webapp.catalog.models import Category
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
@@ -21,6 +21,7 @@ from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, parse_money
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
+from webapp.identity.models import TenantSettings
 from webapp.wallet.models import CategoryCashbackRate
 from webapp.wallet.rules import HUNDRED, cashback_for
 
@@ -57,18 +58,35 @@ class CashbackRules:
         )
 
 
+def _setting(name: str):
+    """The tenant's setting ``name``, or its column default while it never saved any.
+
+    Selected through the mapped attribute: a bare table column would escape the tenant's
+    criteria and read any tenant's row."""
+    default = TenantSettings.__table__.c[name].default.arg
+    setting = select(getattr(TenantSettings, name)).scalar_subquery()
+    return func.coalesce(setting, default).label(name)
+
+
+# Built once, run for every order the cashback job credits: one row per category rate (or
+# one row without a category), each carrying the tenant's rate and minimum order.
+_RULES = select(
+    _setting("cashback_rate"),
+    _setting("cashback_min_order"),
+    CategoryCashbackRate.category_id,
+    CategoryCashbackRate.rate,
+).outerjoin_from(select(true()).subquery(), CategoryCashbackRate, true())
+
+
 def cashback_rules() -> CashbackRules:
     """The current tenant's cashback rules (tenant settings + category overrides)."""
-    from webapp.identity.settings import get_settings
-
-    settings = get_settings()
-    rows = db.session.execute(
-        select(CategoryCashbackRate.category_id, CategoryCashbackRate.rate)
-    ).all()
+    rows = db.session.execute(_RULES).all()
     return CashbackRules(
-        rate=Decimal(settings.cashback_rate),
-        min_order=Decimal(settings.cashback_min_order),
-        category_rates={category_id: Decimal(rate) for category_id, rate in rows},
+        rate=Decimal(rows[0].cashback_rate),
+        min_order=Decimal(rows[0].cashback_min_order),
+        category_rates={
+            row.category_id: Decimal(row.rate) for row in rows if row.category_id is not None
+        },
     )
 
 

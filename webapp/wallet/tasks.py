@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.core.uow import unit_of_work
 from webapp.sales.models import CANCELLED, Order, OrderLine
@@ -29,6 +29,24 @@ def order_cashback(lines: Iterable[tuple[int | None, Decimal]], amount_due: Deci
     return cashback_rules().cashback(list(lines), amount_due)
 
 
+# Built once, run with parameters (see core.tenancy._scoped): a cashback drain runs it
+# thousands of times. Columns, not entities, and the lines in the same statement: the job
+# needs four fields of the order and the lines' totals.
+_ORDER_TO_CREDIT = (
+    select(
+        Order.status,
+        Order.paid_at,
+        Order.amount_due,
+        Order.customer_id,
+        OrderLine.category_id,
+        OrderLine.line_total,
+    )
+    .join(OrderLine, OrderLine.order_id == Order.id)
+    .where(Order.id == bindparam("order_id"))
+    .with_for_update(of=Order)
+)
+
+
 def credit_order_cashback(order_id: int) -> None:
     """Credit a paid order's cashback once; nothing if it was cancelled (or never paid).
 
@@ -37,21 +55,7 @@ def credit_order_cashback(order_id: int) -> None:
     twice credits once: the ledger key ``order:{id}:cashback`` is unique per tenant.
     """
     with unit_of_work() as uow:
-        # Columns, not entities, and the lines in the same statement: the job needs four
-        # fields and the lines' totals, and a cashback drain runs it thousands of times.
-        rows = uow.session.execute(
-            select(
-                Order.status,
-                Order.paid_at,
-                Order.amount_due,
-                Order.customer_id,
-                OrderLine.category_id,
-                OrderLine.line_total,
-            )
-            .join(OrderLine, OrderLine.order_id == Order.id)
-            .where(Order.id == order_id)
-            .with_for_update(of=Order)
-        ).all()
+        rows = uow.session.execute(_ORDER_TO_CREDIT, {"order_id": order_id}).all()
         if not rows or rows[0].status == CANCELLED or rows[0].paid_at is None:
             return
         order = rows[0]
