@@ -118,41 +118,37 @@ def _insert_or_find(session: Session, txn: LedgerTransaction) -> LedgerTransacti
     return None
 
 
-def _plus(column):
+def _balance_move(table, account_column, lowest: Decimal, **also):
+    """``UPDATE table SET balance = balance + :amount ... RETURNING balance`` for one
+    account of one tenant, only while the new balance stays within [lowest, MAX_BALANCE].
+
+    Built once per table and run with parameters (see core.tenancy._scoped): every posting
+    runs two or three, and building one cost about as much Python time as running it.
+    ``of_account``, ``of_tenant``: a column's own name would clash with the SET clause's.
+    """
     # ROUND to centavos: SQLite keeps NUMERIC as a double, where 5.04 - 5.03 - 0.01 < 0.
     # On PostgreSQL's exact NUMERIC it changes nothing.
-    return func.round(column + bindparam("amount", type_=column.type), 2)
-
-
-# Built once, run with parameters (see core.tenancy._scoped): every posting runs two or
-# three of them, and building one cost about as much Python time as running it.
-# ``of_tenant``, ``of_account``: a column's own name would clash with the SET clause's.
-_WALLET_BALANCE = _plus(wallets_table.c.balance)
-_MOVE_WALLET = (
-    update(wallets_table)
-    .where(
-        wallets_table.c.account_id == bindparam("of_account"),
-        wallets_table.c.tenant_id == bindparam("of_tenant"),
-        _WALLET_BALANCE.between(0, MAX_BALANCE),
+    new_balance = func.round(table.c.balance + bindparam("amount", type_=table.c.balance.type), 2)
+    return (
+        update(table)
+        .where(
+            account_column == bindparam("of_account"),
+            table.c.tenant_id == bindparam("of_tenant"),
+            new_balance.between(lowest, MAX_BALANCE),
+        )
+        .values(balance=new_balance, **also)
+        .returning(table.c.balance)
     )
-    .values(balance=_WALLET_BALANCE, version=wallets_table.c.version + 1)
-    .returning(wallets_table.c.balance)
+
+
+_MOVE_WALLET = _balance_move(
+    wallets_table, wallets_table.c.account_id, ZERO, version=wallets_table.c.version + 1
 )
+# System accounts go negative (what the company gave away): bounded both ways.
+_MOVE_ACCOUNT = _balance_move(accounts_table, accounts_table.c.id, -MAX_BALANCE)
 _WALLET_BALANCE_NOW = select(wallets_table.c.balance).where(
     wallets_table.c.account_id == bindparam("of_account"),
     wallets_table.c.tenant_id == bindparam("of_tenant"),
-)
-_ACCOUNT_BALANCE = _plus(accounts_table.c.balance)
-_MOVE_ACCOUNT = (
-    update(accounts_table)
-    .where(
-        accounts_table.c.id == bindparam("of_account"),
-        accounts_table.c.tenant_id == bindparam("of_tenant"),
-        # System accounts go negative (what the company gave away): bounded both ways.
-        _ACCOUNT_BALANCE.between(-MAX_BALANCE, MAX_BALANCE),
-    )
-    .values(balance=_ACCOUNT_BALANCE)
-    .returning(accounts_table.c.balance)
 )
 
 
