@@ -22,7 +22,7 @@ from webapp.demo import DEMO_ADMIN, DEMO_PASSWORD
 
 SAMPLE_SIZE = 200  # distinct URLs/bodies a scenario cycles through
 SAMPLE_SEED = 9
-NAME_SAMPLES, NAME_PAGE = 20, 5  # customer-name samples: random pages of the customer list
+NAME_SAMPLES, NAME_PAGE = 20, 5  # name searches: words from random pages of the list
 
 Samples = Callable[[BenchClient], list[dict[str, Any]]]
 
@@ -73,22 +73,27 @@ def customer_samples(client: BenchClient) -> list[dict[str, Any]]:
     return [{"document": c["document"]} for c in client.list_all("/api/v1/customers", SAMPLE_SIZE)]
 
 
-def customer_name_samples(client: BenchClient) -> list[dict[str, Any]]:
-    """First names as a seller types them in the checkout's customer box, from customers at
-    random places of the whole list (the API lists by name: its first page is all A's), so
-    common first names come up as often as the table holds them."""
-    pages = max(1, client.total("/api/v1/customers") // NAME_PAGE)
+def _first_words_across(client: BenchClient, path: str) -> list[dict[str, Any]]:
+    """First words of the names at random places of a list the API sorts by name (its first
+    page is all A's), so each word comes up about as often as the table holds it."""
+    pages = max(1, client.total(path) // NAME_PAGE)
     picked = random.Random(SAMPLE_SEED).sample(range(1, pages + 1), min(pages, NAME_SAMPLES))
-    names: set[str] = set()
+    words: set[str] = set()
     for page in sorted(picked):
-        body = client.get_json(f"/api/v1/customers?page={page}&per_page={NAME_PAGE}")
-        names.update(customer["name"].split()[0] for customer in body["data"])
-    return [{"query": urlencode({"q": name})} for name in sorted(names)]
+        body = client.get_json(f"{path}?page={page}&per_page={NAME_PAGE}")
+        words.update(item["name"].split()[0] for item in body["data"])
+    return [{"query": urlencode({"q": word})} for word in sorted(words)]
+
+
+def customer_name_samples(client: BenchClient) -> list[dict[str, Any]]:
+    """First names as a seller types them in the checkout's customer box."""
+    return _first_words_across(client, "/api/v1/customers")
 
 
 def product_search_samples(client: BenchClient) -> list[dict[str, Any]]:
-    words = {p["name"].split()[0] for p in client.list_all("/api/v1/products", SAMPLE_SIZE)}
-    return [{"query": urlencode({"q": word})} for word in sorted(words)]
+    """Words a seller searches products by: the first words of names across the catalog
+    (products sharing a word sort together, and a search's cost depends on where)."""
+    return _first_words_across(client, "/api/v1/products")
 
 
 def order_samples(client: BenchClient) -> list[dict[str, Any]]:

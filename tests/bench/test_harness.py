@@ -203,3 +203,29 @@ def test_the_customer_box_search_is_sent_as_htmx_sends_it(login_as):
     headers = {k: v for k, v in spec.headers.items() if k != "Cookie"}
     assert client.get(spec.path, headers=headers).status_code == 200
     assert client.get(spec.path).status_code == 302
+
+
+def test_name_searches_draw_their_words_from_the_whole_list_not_its_first_page():
+    # The API lists by name, so its first pages hold only the A's; a search's cost depends
+    # on where its word sorts, and A-words alone made the product search look cheap.
+    from urllib.parse import parse_qs, urlsplit
+
+    from bench.scenarios import customer_name_samples, product_search_samples
+
+    initials = ["Abacate", "Banana", "Cebola", "Detergente", "Limão", "Pilha", "Teclado", "Uva"]
+    names = sorted(f"{word} {n:03d}" for word in initials for n in range(100))
+
+    class ListedByName:  # what the samplers ask of the harness's client
+        @staticmethod
+        def total(_path):
+            return len(names)
+
+        @staticmethod
+        def get_json(path):
+            args = parse_qs(urlsplit(path).query)
+            page, per_page = int(args["page"][0]), int(args["per_page"][0])
+            return {"data": [{"name": n} for n in names[(page - 1) * per_page : page * per_page]]}
+
+    for samples in (customer_name_samples, product_search_samples):
+        words = {parse_qs(sample["query"])["q"][0] for sample in samples(ListedByName())}
+        assert len(words) >= len(initials) // 2 and max(words) >= "Pilha", words
