@@ -95,11 +95,7 @@ def dispatch(message_ids: list[int]) -> None:
 
 def _enqueue(queue: Queue, message_id: int) -> None:
     # A fresh RQ job id per delivery: a re-delivery must not be mistaken for the old job.
-    # result_ttl=0: the outbox row records what ran, so RQ keeps nothing of a job that
-    # succeeded (by default it would hold each result for 500 s: a drain of thousands).
-    queue.enqueue(
-        RUNNER, message_id, job_id=f"outbox-{message_id}-{uuid.uuid4().hex[:8]}", result_ttl=0
-    )
+    queue.enqueue(RUNNER, message_id, job_id=f"outbox-{message_id}-{uuid.uuid4().hex[:8]}")
 
 
 def _push(queue: Queue, message_id: int) -> None:
