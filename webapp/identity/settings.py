@@ -1,7 +1,8 @@
-"""Tenant settings: one row per tenant that other modules read through ``get_settings``.
+"""Tenant settings: one row per tenant that other modules read through ``get_settings``
+(or, inside a query of their own, ``setting_column``).
 
-A tenant has no row until an admin first saves: ``get_settings`` answers the column
-defaults until then (so creating a tenant writes no extra audit entry).
+A tenant has no row until an admin first saves: both answer the column defaults until
+then (so creating a tenant writes no extra audit entry).
 
 A module that needs a new setting adds a column to ``TenantSettings``, a rule to
 ``RULES`` below and a field to ``SettingsForm``; the page shows every form field.
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import ColumnElement, func, inspect, select
 
 from webapp.core.domain import ValidationFailed
 from webapp.core.money import MAX_MONEY, format_brl
@@ -53,13 +54,26 @@ RULES: dict[str, Callable[[Any], str | None]] = {
 }
 
 
+def _default(name: str) -> Any:
+    return inspect(TenantSettings).columns[name].default.arg
+
+
 def _defaults() -> TenantSettings:
     """An unsaved row carrying the column defaults (for tenants without a row yet)."""
     settings = TenantSettings()
-    columns = inspect(TenantSettings).columns
     for name in RULES:
-        setattr(settings, name, columns[name].default.arg)
+        setattr(settings, name, _default(name))
     return settings
+
+
+def setting_column(name: str) -> ColumnElement:
+    """The current tenant's setting ``name`` as a SQL expression (its default until the
+    tenant saves one), for a module that folds its settings into a query it already runs.
+
+    Selected through the mapped attribute: a bare table column would escape the tenant's
+    criteria and read any tenant's row."""
+    setting = select(getattr(TenantSettings, name)).scalar_subquery()
+    return func.coalesce(setting, _default(name)).label(name)
 
 
 def get_settings(tenant_id: int | None = None) -> TenantSettings:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select, true
 
 from webapp.catalog.models import Category
 from webapp.core.domain import NotFound, PermissionDenied, ValidationFailed
@@ -21,7 +21,7 @@ from webapp.core.ids import is_id
 from webapp.core.money import ZERO, InvalidMoney, parse_money
 from webapp.core.uow import unit_of_work
 from webapp.extensions import db
-from webapp.identity.models import TenantSettings
+from webapp.identity.settings import setting_column
 from webapp.wallet.models import CategoryCashbackRate
 from webapp.wallet.rules import HUNDRED, cashback_for
 
@@ -58,21 +58,11 @@ class CashbackRules:
         )
 
 
-def _setting(name: str):
-    """The tenant's setting ``name``, or its column default while it never saved any.
-
-    Selected through the mapped attribute: a bare table column would escape the tenant's
-    criteria and read any tenant's row."""
-    default = TenantSettings.__table__.c[name].default.arg
-    setting = select(getattr(TenantSettings, name)).scalar_subquery()
-    return func.coalesce(setting, default).label(name)
-
-
 # Built once, run for every order the cashback job credits: one row per category rate (or
 # one row without a category), each carrying the tenant's rate and minimum order.
 _RULES = select(
-    _setting("cashback_rate"),
-    _setting("cashback_min_order"),
+    setting_column("cashback_rate"),
+    setting_column("cashback_min_order"),
     CategoryCashbackRate.category_id,
     CategoryCashbackRate.rate,
 ).outerjoin_from(select(true()).subquery(), CategoryCashbackRate, true())
